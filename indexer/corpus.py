@@ -11,9 +11,9 @@ from indexer.problems import CorpusError, Problem, problems_from
 from indexer.schema import Practice
 
 
-def parse_records(records: list[tuple[int, dict]]) -> list[Practice]:
-    """Validate (line, raw record) pairs; raise CorpusError listing every problem."""
-    problems: list[Problem] = []
+def parse_records(records: list[tuple[int, dict]], problems: list[Problem] | None = None) -> list[Practice]:
+    """Validate (line, raw record) pairs; raise CorpusError listing every problem, earlier ones included."""
+    problems = list(problems or [])
     practices: list[Practice] = []
     first_line: dict[str, int] = {}
     for line, raw in records:
@@ -26,17 +26,18 @@ def parse_records(records: list[tuple[int, dict]]) -> list[Practice]:
             problems.extend(problems_from(err, line))
             continue
         if practice.id in first_line:
-            problems.append(Problem(line, "id", f"duplicate id {practice.id!r} (first on line {first_line[practice.id]})"))
+            first = first_line[practice.id]
+            problems.append(Problem(line, "id", f"duplicate id {practice.id!r} (first on line {first})"))
             continue
         first_line[practice.id] = line
         practices.append(practice)
     if problems:
-        raise CorpusError(problems)
+        raise CorpusError(sorted(problems, key=lambda p: p.line))
     return practices
 
 
-def read_jsonl_records(path: Path) -> list[tuple[int, dict]]:
-    """Raw records with their line numbers; JSON syntax errors are collected, not raised one by one."""
+def read_jsonl_records(path: Path) -> tuple[list[tuple[int, dict]], list[Problem]]:
+    """Raw records with their line numbers, and the JSON syntax problems (collected, not raised)."""
     records: list[tuple[int, dict]] = []
     problems: list[Problem] = []
     with open(path, encoding="utf-8") as fh:
@@ -47,17 +48,11 @@ def read_jsonl_records(path: Path) -> list[tuple[int, dict]]:
                 records.append((line_no, json.loads(line)))
             except json.JSONDecodeError as err:
                 problems.append(Problem(line_no, "json", f"invalid JSON: {err.msg} at column {err.colno}"))
-    if problems:
-        try:
-            parse_records(records)
-        except CorpusError as more:
-            problems.extend(more.problems)
-        raise CorpusError(sorted(problems, key=lambda p: p.line))
-    return records
+    return records, problems
 
 
 def load_corpus(path: Path) -> list[Practice]:
-    return parse_records(read_jsonl_records(Path(path)))
+    return parse_records(*read_jsonl_records(Path(path)))
 
 
 def dump_corpus(practices: list[Practice]) -> bytes:

@@ -31,8 +31,8 @@ def _csv_value(field: str, value: str):
     return value
 
 
-def read_source(path: Path) -> list[tuple[int, dict]]:
-    """(line, raw record) pairs from any supported format, chosen by content, not extension."""
+def read_source(path: Path) -> tuple[list[tuple[int, dict]], list[Problem]]:
+    """(line, raw record) pairs and syntax problems, from CSV (by extension), a JSON array or JSON Lines."""
     text = Path(path).read_text(encoding="utf-8-sig")
     stripped = text.lstrip()
     if path.suffix.lower() == ".csv":
@@ -45,15 +45,15 @@ def read_source(path: Path) -> list[tuple[int, dict]]:
                 records.append((line, {k.strip(): _csv_value(k.strip(), v or "") for k, v in row.items() if k}))
             except ValueError as err:
                 problems.append(Problem(line, "record", f"bad value: {err}"))
-        if problems:
-            raise CorpusError(problems)
-        return records
+        return records, problems
     if stripped.startswith("["):
         try:
             items = json.loads(text)
         except json.JSONDecodeError as err:
             raise CorpusError([Problem(err.lineno, "json", f"invalid JSON: {err.msg}")]) from None
-        return [(i, item) for i, item in enumerate(items, start=1)]
+        if not isinstance(items, list):
+            raise CorpusError([Problem(1, "json", "expected a JSON array of practice objects")])
+        return [(i, item) for i, item in enumerate(items, start=1)], []
     return read_jsonl_records(path)
 
 
@@ -88,7 +88,8 @@ def normalise(raw: dict) -> dict:
 
 def parse_source(path: Path) -> list[Practice]:
     """Every record of a source file, normalised and validated, or CorpusError with all problems."""
-    return parse_records([(line, normalise(raw) if isinstance(raw, dict) else raw) for line, raw in read_source(path)])
+    records, problems = read_source(path)
+    return parse_records([(line, normalise(raw) if isinstance(raw, dict) else raw) for line, raw in records], problems)
 
 
 def merge(existing: list[Practice], incoming: list[Practice]) -> tuple[list[Practice], int, int]:

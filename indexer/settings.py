@@ -8,7 +8,6 @@ Settings object. Every field is documented in README.md (a test keeps them in st
 """
 
 from pathlib import Path
-from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -31,7 +30,7 @@ class Settings(BaseSettings):
     index: Path = Field(Path("models/index"), description="index directory (holds the current build)")
     data: Path = Field(Path("data/practices.jsonl"), description="corpus file")
     model: str = Field("", description="sentence-transformers model name or path; empty = packaged all-MiniLM-L6-v2")
-    admin_keys: str = Field("", description="comma-separated admin API keys, each >= 32 chars; empty = admin routes off")
+    admin_keys: str = Field("", description="comma-separated admin API keys (>= 32 chars each); empty = admin off")
     cors_origins: str = Field("", description="comma-separated origins allowed by CORS; empty = none")
 
     @property
