@@ -1,0 +1,136 @@
+"""Sanity checks for the hand-judged relevance evaluation set in data/eval/."""
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "data" / "practices.jsonl"
+EVAL_DIR = ROOT / "data" / "eval"
+QUERIES = EVAL_DIR / "queries.jsonl"
+RELATED = EVAL_DIR / "related.jsonl"
+
+KINDS = {"keyword", "question", "name", "misspelling", "place_theme", "paragraph"}
+SPLITS = {"dev", "test"}
+ENDPOINTS = {"search", "similar"}
+GRADES = {1, 2}
+
+
+def _load_jsonl(path):
+    rows = []
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:  # pragma: no cover - failure path
+                pytest.fail(f"{path.name}:{lineno} is not valid JSON: {exc}")
+    return rows
+
+
+@pytest.fixture(scope="module")
+def corpus_ids():
+    return {row["id"] for row in _load_jsonl(CORPUS)}
+
+
+@pytest.fixture(scope="module")
+def queries():
+    return _load_jsonl(QUERIES)
+
+
+@pytest.fixture(scope="module")
+def related():
+    return _load_jsonl(RELATED)
+
+
+def test_files_exist():
+    assert QUERIES.is_file()
+    assert RELATED.is_file()
+    assert (EVAL_DIR / "README.md").is_file()
+
+
+def test_query_count(queries):
+    assert len(queries) >= 80
+
+
+def test_query_ids_unique(queries):
+    ids = [q["id"] for q in queries]
+    assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
+
+
+def test_query_texts_unique(queries):
+    texts = [q["query"].strip().lower() for q in queries]
+    assert len(texts) == len(set(texts))
+
+
+def test_query_fields(queries):
+    for q in queries:
+        assert set(q) >= {"id", "split", "kind", "endpoint", "query", "judgments"}, q["id"]
+        assert q["split"] in SPLITS, q["id"]
+        assert q["kind"] in KINDS, q["id"]
+        assert q["endpoint"] in ENDPOINTS, q["id"]
+        assert isinstance(q["query"], str) and q["query"].strip(), q["id"]
+        assert isinstance(q["judgments"], dict) and q["judgments"], q["id"]
+
+
+def test_paragraph_queries_use_similar(queries):
+    for q in queries:
+        if q["kind"] == "paragraph":
+            assert q["endpoint"] == "similar", q["id"]
+        else:
+            assert q["endpoint"] == "search", q["id"]
+
+
+def test_judged_ids_exist(queries, corpus_ids):
+    for q in queries:
+        missing = set(q["judgments"]) - corpus_ids
+        assert not missing, (q["id"], sorted(missing))
+
+
+def test_grades_valid(queries):
+    for q in queries:
+        for pid, grade in q["judgments"].items():
+            assert type(grade) is int and grade in GRADES, (q["id"], pid, grade)
+
+
+def test_every_query_has_grade_two(queries):
+    for q in queries:
+        assert 2 in q["judgments"].values(), q["id"]
+
+
+def test_every_kind_in_both_splits(queries):
+    seen = {(q["kind"], q["split"]) for q in queries}
+    for kind in KINDS:
+        for split in SPLITS:
+            assert (kind, split) in seen, (kind, split)
+
+
+def test_paragraph_count(queries):
+    assert sum(q["kind"] == "paragraph" for q in queries) >= 10
+
+
+def test_related_count(related):
+    assert len(related) >= 30
+
+
+def test_related_entries(related, corpus_ids):
+    ids = [r["id"] for r in related]
+    assert len(ids) == len(set(ids))
+    for r in related:
+        assert r["id"] in corpus_ids, r["id"]
+        assert r["split"] in SPLITS, r["id"]
+        assert isinstance(r["related"], dict) and r["related"], r["id"]
+        assert r["id"] not in r["related"], r["id"]
+        for pid, grade in r["related"].items():
+            assert pid in corpus_ids, (r["id"], pid)
+            assert type(grade) is int and grade in GRADES, (r["id"], pid, grade)
+        for pid in r.get("duplicates", []):
+            assert pid in corpus_ids, (r["id"], pid)
+            assert pid != r["id"], r["id"]
+
+
+def test_related_both_splits(related):
+    assert {r["split"] for r in related} == SPLITS
