@@ -134,3 +134,14 @@ def test_related_entries(related, corpus_ids):
 
 def test_related_both_splits(related):
     assert {r["split"] for r in related} == SPLITS
+
+
+def test_duplicates_symmetric_and_same_split(related):
+    by_id = {r["id"]: r for r in related}
+    for r in related:
+        for pid in r.get("duplicates", []):
+            other = by_id.get(pid)
+            if other is None:
+                continue
+            assert r["id"] in other.get("duplicates", []), (r["id"], pid)
+            assert other["split"] == r["split"], (r["id"], pid)
