@@ -1,0 +1,100 @@
+"""Filters as a boolean mask over practice positions, applied before any ranking cut-off."""
+
+import datetime
+
+import numpy as np
+from pydantic import BaseModel, Field, field_validator, model_validator
+
+from indexer.countries import country_code
+from indexer.schema import Practice
+from indexer.topics import canonical_topic
+
+
+class FilterError(ValueError):
+    """A filter value that cannot mean anything; carries the parameter name for a 422."""
+
+    def __init__(self, param: str, message: str):
+        self.param = param
+        super().__init__(message)
+
+
+class Filters(BaseModel):
+    country: list[str] = Field(default_factory=list, description="country names or ISO alpha-2 codes (any of)")
+    city: list[str] = Field(default_factory=list, description="city names (any of), case-insensitive")
+    topic: list[str] = Field(default_factory=list, description="topics from the fixed vocabulary (any of)")
+    year_from: int | None = Field(None, ge=1900, le=2100, description="practice period overlaps this year or later")
+    year_to: int | None = Field(None, ge=1900, le=2100, description="practice period overlaps this year or earlier")
+    ongoing: bool | None = Field(None, description="only ongoing (true) or only finished (false) practices")
+
+    @field_validator("country")
+    @classmethod
+    def _countries(cls, values: list[str]) -> list[str]:
+        codes = []
+        for value in values:
+            code = country_code(value)
+            if code is None:
+                raise FilterError("country", f"unknown country {value!r} (use an English name or ISO code)")
+            codes.append(code)
+        return codes
+
+    @field_validator("topic")
+    @classmethod
+    def _topics(cls, values: list[str]) -> list[str]:
+        topics = []
+        for value in values:
+            topic = canonical_topic(value)
+            if topic is None:
+                raise FilterError("topic", f"unknown topic {value!r}")
+            topics.append(topic)
+        return topics
+
+    @field_validator("city")
+    @classmethod
+    def _cities(cls, values: list[str]) -> list[str]:
+        return [v.strip().casefold() for v in values if v.strip()]
+
+    @model_validator(mode="after")
+    def _year_order(self) -> "Filters":
+        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
+            raise FilterError("year_from", f"year_from {self.year_from} is after year_to {self.year_to}")
+        return self
+
+    @property
+    def active(self) -> bool:
+        return bool(self.country or self.city or self.topic or self.year_from or self.year_to
+                    or self.ongoing is not None)
+
+
+def _span(p: Practice, this_year: int) -> tuple[int, int] | None:
+    """Years a practice ran; ongoing ones run to this year, single dated ones to their start."""
+    if p.start_year is None:
+        return None
+    end = p.end_year if p.end_year is not None else (this_year if p.ongoing else p.start_year)
+    return p.start_year, end
+
+
+def matches(p: Practice, f: Filters, this_year: int) -> bool:
+    if f.country and not set(f.country) & set(p.all_country_codes):
+        return False
+    if f.city and not set(f.city) & {c.casefold() for c in p.all_cities}:
+        return False
+    if f.topic and not set(f.topic) & set(p.topics):
+        return False
+    if f.ongoing is not None and p.ongoing != f.ongoing:
+        return False
+    if f.year_from is not None or f.year_to is not None:
+        span = _span(p, this_year)
+        if span is None:
+            return False
+        if f.year_from is not None and span[1] < f.year_from:
+            return False
+        if f.year_to is not None and span[0] > f.year_to:
+            return False
+    return True
+
+
+def mask(practices: list[Practice], f: Filters) -> np.ndarray:
+    if not f.active:
+        return np.ones(len(practices), dtype=bool)
+    this_year = datetime.date.today().year
+    return np.fromiter((matches(p, f, this_year) for p in practices), dtype=bool, count=len(practices))

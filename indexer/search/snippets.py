@@ -1,0 +1,41 @@
+"""The passage shown under a result, with query-term highlight offsets (never HTML)."""
+
+from dataclasses import dataclass
+
+from indexer.search.typos import WORD
+
+WINDOW = 320
+
+
+@dataclass(frozen=True)
+class Snippet:
+    field: str
+    text: str
+    highlights: list[tuple[int, int]]
+
+
+def term_spans(text: str, query_stems: set[str], stem) -> list[tuple[int, int]]:
+    if not query_stems:
+        return []
+    return [(m.start(), m.end()) for m in WORD.finditer(text) if set(stem(m.group(0).lower())) & query_stems]
+
+
+def make_snippet(field: str, text: str, query_stems: set[str], stem) -> Snippet:
+    """Cut a window around the first highlighted term, on word boundaries, and shift the offsets."""
+    spans = term_spans(text, query_stems, stem)
+    if len(text) <= WINDOW:
+        return Snippet(field, text, spans)
+    first = spans[0][0] if spans else 0
+    start = max(0, first - WINDOW // 4)
+    if start:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < first else start
+    end = min(len(text), start + WINDOW)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    prefix = "…" if start else ""
+    suffix = "…" if end < len(text) else ""
+    shift = len(prefix) - start
+    kept = [(a + shift, b + shift) for a, b in spans if a >= start and b <= end]
+    return Snippet(field, prefix + text[start:end] + suffix, kept)

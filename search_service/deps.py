@@ -1,0 +1,32 @@
+"""FastAPI dependencies shared by the routers."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from indexer.search.engine import SearchEngine
+from indexer.search.filters import Filters
+from search_service.errors import ApiError
+from search_service.schemas import FilterFields
+from search_service.state import ServiceState
+
+
+def get_state(request: Request) -> ServiceState:
+    return request.app.state.service
+
+
+def get_engine(request: Request) -> SearchEngine:
+    """The engine at the moment the request started; a concurrent reload does not affect it."""
+    return request.app.state.service.engine
+
+
+StateDep = Annotated[ServiceState, Depends(get_state)]
+EngineDep = Annotated[SearchEngine, Depends(get_engine)]
+
+
+def to_filters(fields: FilterFields) -> Filters:
+    """Raises pydantic ValidationError (-> 422 naming the parameter) for unknown countries or topics."""
+    if fields.year_from is not None and fields.year_to is not None and fields.year_from > fields.year_to:
+        raise ApiError(422, f"year_from {fields.year_from} is after year_to {fields.year_to}", "year_from")
+    return Filters(country=fields.country, city=fields.city, topic=fields.topic, year_from=fields.year_from,
+                   year_to=fields.year_to, ongoing=fields.ongoing)

@@ -1,0 +1,68 @@
+"""Every error answer is JSON `{"detail", "errors"}`; no stack trace or file path ever reaches a client."""
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import ValidationError
+from starlette.exceptions import HTTPException
+
+log = logging.getLogger("search_service")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, detail: str, param: str | None = None):
+        self.status, self.detail, self.param = status, detail, param
+
+
+def error_body(detail: str, errors: list[dict] | None = None) -> dict:
+    return {"detail": detail, "errors": errors or []}
+
+
+def _param(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("query", "body", "path")]
+    return ".".join(parts) or "body"
+
+
+def validation_errors(errors: list[dict]) -> list[dict]:
+    out = []
+    for err in errors:
+        message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        if err.get("type") == "extra_forbidden":
+            message = "unknown parameter"
+        param = _param(tuple(err.get("loc", ())))
+        if err.get("type") == "json_invalid":
+            message, param = "body is not valid JSON", "body"
+        out.append({"param": param, "message": message})
+    return out
+
+
+def unprocessable(errors: list[dict]) -> JSONResponse:
+    detail = "; ".join(f"{e['param']}: {e['message']}" for e in errors)
+    return JSONResponse(error_body(detail, errors), status_code=422)
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(RequestValidationError)
+    async def _request_validation(request: Request, exc: RequestValidationError):
+        return unprocessable(validation_errors(list(exc.errors())))
+
+    @app.exception_handler(ValidationError)
+    async def _model_validation(request: Request, exc: ValidationError):
+        return unprocessable(validation_errors(exc.errors()))
+
+    @app.exception_handler(ApiError)
+    async def _api_error(request: Request, exc: ApiError):
+        errors = [{"param": exc.param, "message": exc.detail}] if exc.param else []
+        return JSONResponse(error_body(exc.detail, errors), status_code=exc.status)
+
+    @app.exception_handler(HTTPException)
+    async def _http_error(request: Request, exc: HTTPException):
+        detail = exc.detail if isinstance(exc.detail, str) else "request failed"
+        return JSONResponse(error_body(detail), status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse(error_body("internal error; the request was not completed"), status_code=500)

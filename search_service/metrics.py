@@ -1,0 +1,56 @@
+"""Prometheus metrics: requests and latency by route and status, index size and build."""
+
+import time
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class Metrics:
+    """One registry per app, so several apps (tests) never collide."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter("http_requests_total", "Requests by route and status", ["method", "route", "status"],
+                                registry=self.registry)
+        self.latency = Histogram("http_request_duration_seconds", "Request latency by route", ["method", "route"],
+                                 buckets=(0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5),
+                                 registry=self.registry)
+        self.practices = Gauge("index_practices", "Practices in the loaded index", registry=self.registry)
+        self.vectors = Gauge("index_vectors", "Vectors in the loaded index", registry=self.registry)
+        self.build = Info("index_build", "The loaded index build", registry=self.registry)
+
+    def index_loaded(self, engine) -> None:
+        self.practices.set(len(engine.practices))
+        self.vectors.set(engine.index.faiss.ntotal)
+        model = str(engine.index.manifest.get("model", {}).get("id"))
+        self.build.info({"build_id": str(engine.index.build_id), "model": model})
+
+
+def _route(scope: Scope) -> str:
+    route = scope.get("route")
+    return getattr(route, "path", None) or "unmatched"
+
+
+class MetricsMiddleware:
+    def __init__(self, app: ASGIApp, metrics: Metrics):
+        self.app, self.metrics = app, metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = {"code": 500}
+        start = time.perf_counter()
+
+        async def send_wrapper(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            route, method = _route(scope), scope["method"]
+            self.metrics.requests.labels(method, route, str(status["code"])).inc()
+            self.metrics.latency.labels(method, route).observe(time.perf_counter() - start)

@@ -1,0 +1,17 @@
+"""GET /facets: counts over the same result set a search with these parameters returns."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from indexer.search.facets import Facets
+from search_service.deps import EngineDep, to_filters
+from search_service.schemas import SearchBody
+
+router = APIRouter(tags=["search"])
+
+
+@router.get("/facets", response_model=Facets, summary="Counts per country, city, topic and start year")
+def facets(engine: EngineDep, params: Annotated[SearchBody, Query()]) -> Facets:
+    """Without `q` and filters: the whole corpus. With them: exactly the practices /search would return."""
+    return engine.facets(params.q, params.mode, to_filters(params))

@@ -1,0 +1,29 @@
+"""Liveness, readiness (what is loaded) and Prometheus metrics."""
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from search_service.deps import EngineDep
+from search_service.schemas import Readiness
+
+router = APIRouter(tags=["operations"])
+
+
+@router.get("/healthz", summary="The process is alive")
+def healthz() -> dict:
+    return {"status": "ok"}
+
+
+@router.get("/readyz", response_model=Readiness, summary="The index is loaded: its build, counts and model")
+def readyz(engine: EngineDep) -> Readiness:
+    manifest = engine.index.manifest
+    return Readiness(status="ready", build_id=str(engine.index.build_id),
+                     format_version=manifest.get("format_version"), model=str(manifest.get("model", {}).get("id")),
+                     practices=len(engine.practices), vectors=engine.index.faiss.ntotal,
+                     built_at=manifest.get("built_at"))
+
+
+@router.get("/metrics", summary="Prometheus metrics", response_class=Response)
+def metrics(request: Request) -> Response:
+    return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

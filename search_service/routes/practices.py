@@ -1,0 +1,36 @@
+"""GET /practices/{id} and its related practices."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from search_service.deps import EngineDep, to_filters
+from search_service.errors import ApiError
+from search_service.schemas import ErrorResponse, FilterFields, PracticeOut, ResultItem, SimilarResponse
+
+router = APIRouter(tags=["practices"], responses={404: {"model": ErrorResponse}})
+
+PracticeId = Annotated[str, Path(max_length=200, examples=["immigrants-council-stavanger"])]
+
+
+def _known(engine, practice_id: str):
+    practice = engine.get(practice_id)
+    if practice is None:
+        raise ApiError(404, f"no practice with id {practice_id!r}", "id")
+    return practice
+
+
+@router.get("/practices/{practice_id}", response_model=PracticeOut, summary="One practice, full record")
+def get_practice(engine: EngineDep, practice_id: PracticeId) -> dict:
+    practice = _known(engine, practice_id)
+    return {**practice.model_dump(), "url": f"/practices/{practice.id}"}
+
+
+@router.get("/practices/{practice_id}/similar", response_model=SimilarResponse,
+            summary="Related practices: similar work elsewhere, diversified, near-duplicates removed")
+def similar_practices(engine: EngineDep, practice_id: PracticeId,
+                      params: Annotated[FilterFields, Query()]) -> SimilarResponse:
+    _known(engine, practice_id)
+    page = engine.similar(practice_id, to_filters(params), params.limit, params.offset)
+    return SimilarResponse(id=practice_id, total=page.total, limit=params.limit, offset=params.offset,
+                           results=[ResultItem.from_hit(h) for h in page.hits])

@@ -1,0 +1,144 @@
+"""Request and response models: the JSON shapes of the public API (see docs/api-contract.md)."""
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from indexer.search.engine import Hit, Page
+from indexer.search.facets import Facets
+
+MAX_Q = 500
+MAX_TEXT = 5000
+MAX_LIMIT = 50
+
+Mode = Literal["hybrid", "semantic", "keyword"]
+
+
+class FilterFields(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    country: list[str] = Field(default_factory=list, description="country name or ISO code; any of")
+    city: list[str] = Field(default_factory=list, description="city; any of")
+    topic: list[str] = Field(default_factory=list, description="topic from the fixed vocabulary; any of")
+    year_from: int | None = Field(None, ge=1900, le=2100)
+    year_to: int | None = Field(None, ge=1900, le=2100)
+    ongoing: bool | None = None
+    limit: int = Field(10, ge=1, le=MAX_LIMIT)
+    offset: int = Field(0, ge=0, le=10_000)
+
+
+class SearchBody(FilterFields):
+    q: str = Field("", max_length=MAX_Q, description="the query; empty browses when a filter is given")
+    mode: Mode = "hybrid"
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"q": "how to fight rumours about refugees", "country": ["Spain"], "limit": 5}]})
+
+
+class SimilarBody(FilterFields):
+    text: str = Field(min_length=1, max_length=MAX_TEXT, description="a description of your own initiative")
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"text": "Our city trains volunteers to answer prejudice about newcomers with facts...", "limit": 5}]})
+
+
+class SnippetOut(BaseModel):
+    field: str
+    text: str
+    highlights: list[tuple[int, int]] = Field(description="[start, end) character offsets into text")
+
+
+class ResultItem(BaseModel):
+    id: str
+    title: str
+    city: str
+    country: str
+    country_code: str
+    period: str
+    start_year: int | None
+    end_year: int | None
+    ongoing: bool
+    topics: list[str]
+    purpose: str
+    score: float = Field(description="semantic: cosine; keyword: BM25 / best BM25; hybrid: fused (see README)")
+    close: bool = Field(description="above the relevance floor")
+    snippet: SnippetOut | None
+    url: str
+    source_url: str
+
+    @classmethod
+    def from_hit(cls, hit: Hit) -> "ResultItem":
+        p = hit.practice
+        snippet = None
+        if hit.snippet is not None:
+            snippet = SnippetOut(field=hit.snippet.field, text=hit.snippet.text, highlights=hit.snippet.highlights)
+        return cls(id=p.id, title=p.title, city=p.city, country=p.country, country_code=p.country_code,
+                   period=p.period, start_year=p.start_year, end_year=p.end_year, ongoing=p.ongoing,
+                   topics=p.topics, purpose=p.purpose, score=hit.score, close=hit.close, snippet=snippet,
+                   url=f"/practices/{p.id}", source_url=p.source_url)
+
+
+class Correction(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    from_: str = Field(alias="from", serialization_alias="from")
+    to: str
+
+
+class SearchResponse(BaseModel):
+    query: str
+    mode: Mode
+    total: int
+    limit: int
+    offset: int
+    close_match: bool = Field(description="false: nothing matched closely; results are the nearest few")
+    corrections: list[Correction]
+    notice: str | None
+    results: list[ResultItem]
+
+    @classmethod
+    def from_page(cls, page: Page, query: str, mode: Mode, limit: int, offset: int) -> "SearchResponse":
+        return cls(query=query, mode=mode, total=page.total, limit=limit, offset=offset,
+                   close_match=page.close_match, notice=page.notice,
+                   corrections=[Correction(**{"from": a, "to": b}) for a, b in page.corrections],
+                   results=[ResultItem.from_hit(h) for h in page.hits])
+
+
+class SimilarResponse(BaseModel):
+    id: str
+    total: int
+    limit: int
+    offset: int
+    results: list[ResultItem]
+
+
+class PracticeOut(BaseModel):
+    """The full record plus its API url."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    url: str
+
+
+FacetsResponse = Facets
+
+
+class ErrorItem(BaseModel):
+    param: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    detail: str
+    errors: list[ErrorItem] = Field(default_factory=list)
+
+
+class Readiness(BaseModel):
+    status: str
+    build_id: str
+    format_version: int | str | None
+    model: str
+    practices: int
+    vectors: int
+    built_at: str | None
