@@ -5,7 +5,9 @@ import sys
 from pathlib import Path
 
 from indexer.corpus import load_corpus, summary
+from indexer.encoder import ModelLoadError
 from indexer.importer import import_file
+from indexer.index import IndexLoadError
 from indexer.problems import CorpusError
 from indexer.settings import Settings
 
@@ -30,6 +32,47 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.build import build_index, is_current, sha256_file
+    from indexer.encoder import Encoder, model_id_for
+
+    settings = settings.model_copy(update={"data": args.data or settings.data, "index": args.out or settings.index})
+    practices = load_corpus(settings.data)  # refuse invalid data before loading the model
+    digest = sha256_file(settings.data)
+    if args.if_stale and is_current(settings.index, digest, model_id_for(settings.model_path)):
+        print(f"{settings.index}: up to date with {settings.data}; nothing to do")
+        return 0
+    encoder = Encoder.from_settings(settings)
+    progress = sys.stderr.isatty()
+    report = build_index(
+        practices, settings, encoder, corpus_sha256=digest, use_cache=not args.no_cache, show_progress=progress
+    )
+    print(report.summary())
+    return 0
+
+
+def cmd_upsert(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.importer import parse_source
+    from indexer.updates import upsert_practices
+
+    practices = parse_source(args.file)
+    build_id = upsert_practices(settings, practices)
+    print(f"{settings.data}: upserted {len(practices)} practice(s); index build {build_id} is current")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.updates import delete_practices
+
+    try:
+        build_id = delete_practices(settings, args.ids)
+    except KeyError as err:
+        print(f"indexer: {settings.data}: {err.args[0]}", file=sys.stderr)
+        return 1
+    print(f"{settings.data}: deleted {len(args.ids)} practice(s); index build {build_id} is current")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="indexer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -43,6 +86,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--into", type=Path, default=None, help="corpus file (default: PRACTICE_SEARCH_DATA)")
     p.set_defaults(func=cmd_import, source_arg="file")
 
+    p = sub.add_parser("build", help="validate the corpus, embed it and switch the index to a new build")
+    p.add_argument("--data", type=Path, default=None, help="corpus file (default: PRACTICE_SEARCH_DATA)")
+    p.add_argument("--out", type=Path, default=None, help="index directory (default: PRACTICE_SEARCH_INDEX)")
+    p.add_argument("--if-stale", action="store_true", help="do nothing if the index matches corpus and model")
+    p.add_argument("--no-cache", action="store_true", help="re-embed every text instead of reusing vectors")
+    p.set_defaults(func=cmd_build, source_arg="data")
+
+    p = sub.add_parser("upsert", help="add or replace practices from JSONL, JSON array or CSV; update the index")
+    p.add_argument("file", type=Path)
+    p.set_defaults(func=cmd_upsert, source_arg="file")
+
+    p = sub.add_parser("delete", help="remove practices by id from the corpus and the index")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.set_defaults(func=cmd_delete)
+
     return parser
 
 
@@ -53,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args, settings)
     except CorpusError as err:
         return _report(err, getattr(args, getattr(args, "source_arg", ""), None) or settings.data)
+    except (IndexLoadError, ModelLoadError, ValueError) as err:
+        print(f"indexer: {err}", file=sys.stderr)
+        return 1
     except FileNotFoundError as err:
         print(f"indexer: no such file: {err.filename}", file=sys.stderr)
         return 2

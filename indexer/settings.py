@@ -8,6 +8,7 @@ Settings object. Every field is documented in README.md (a test keeps them in st
 """
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,39 @@ class Settings(BaseSettings):
     model: str = Field("", description="sentence-transformers model name or path; empty = packaged all-MiniLM-L6-v2")
     admin_keys: str = Field("", description="comma-separated admin API keys (>= 32 chars each); empty = admin off")
     cors_origins: str = Field("", description="comma-separated origins allowed by CORS; empty = none")
+    # Indexer (see docs/index-format.md)
+    encoder_backend: Literal["torch", "onnx"] = Field(
+        "torch", description="embedding runtime: PyTorch, or ONNX Runtime (exported locally on first use)"
+    )
+    threads: int | None = Field(
+        1, ge=1, description="CPU threads for the encoder; empty = runtime default (all cores)"
+    )
+    onnx_dir: Path = Field(Path("models/onnx"), description="where the local ONNX export of the model is cached")
+    batch_size: int = Field(32, ge=1, le=1024, description="texts per encoder batch while building")
+    passage_tokens: int = Field(
+        128, ge=32, le=512, description="word pieces per description passage (title prefix and specials included)"
+    )
+    flat_max: int = Field(
+        50_000, ge=0, description="up to this many vectors FAISS search is exact (IndexFlatIP); above it HNSW"
+    )
+    hnsw_m: int = Field(32, ge=4, le=128, description="HNSW graph degree (used above flat_max vectors)")
+    hnsw_ef_construction: int = Field(200, ge=8, description="HNSW build-time candidate list size")
+    hnsw_ef_search: int = Field(128, ge=8, description="HNSW query-time candidate list size (recall vs speed)")
+    title_weight: float = Field(2.0, gt=0, description="BM25 weight of a title match relative to purpose/description")
+    related_k: int = Field(30, ge=1, le=200, description="related practices precomputed per practice")
+    keep_builds: int = Field(2, ge=1, le=20, description="index builds kept on disk (the current one included)")
+    # Ranking (chosen on the dev half of data/eval; see bench/results)
+    fusion: Literal["convex", "rrf"] = Field("convex", description="hybrid fusion: convex combination or RRF")
+    fusion_weight: float = Field(0.6, ge=0, le=1, description="convex fusion: weight of the semantic score")
+    semantic_floor: float = Field(0.30, ge=-1, le=1, description="cosine below which a result is not a close match")
+    keyword_floor: float = Field(0.15, ge=0, le=1, description="keyword mode: BM25/max below which not close")
+    duplicate_threshold: float = Field(0.92, ge=0, le=1, description="cosine above which two practices are one")
+    mmr_lambda: float = Field(0.7, ge=0, le=1, description="related practices: relevance vs diversity trade-off")
+    query_cache_size: int = Field(1024, ge=1, description="queries whose embeddings and rankings are cached")
+    # Service limits
+    max_body_bytes: int = Field(65_536, ge=1024, description="largest request body accepted (413 above)")
+    rate_limit_per_minute: int = Field(600, ge=0, description="requests per client per minute on public routes; 0=off")
+    request_timeout_s: float = Field(10.0, gt=0, description="seconds a request may take before a 503")
 
     @property
     def model_path(self) -> str:

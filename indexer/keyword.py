@@ -1,0 +1,97 @@
+"""Keyword (BM25) index over title, purpose and description, with bm25s.
+
+Two bm25s indexes, one per field group, so a title match can weigh more without distorting the
+length normalisation of the body:
+
+    score(practice) = title_weight * BM25_title + BM25_body        (body = purpose + description)
+
+Files, under the build's `bm25/` folder (bm25s' own plain format: JSON + .npy, no pickle):
+
+    bm25/title/{params,vocab}.index.json, {data,indices,indptr}.csc.index.npy
+    bm25/body/ ... the same
+    bm25/vocabulary.json   surface word (lower-cased, unstemmed, no stop words) -> document frequency
+"""
+
+import json
+import re
+import threading
+from collections import Counter
+from pathlib import Path
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
+
+from indexer.schema import Practice
+
+_WORD = re.compile(r"(?u)\b\w\w+\b")  # the same token pattern bm25s splits on
+_STOP = frozenset(STOPWORDS_EN)
+
+
+class KeywordIndex:
+    """BM25 scores per practice position, plus the corpus vocabulary for typo correction."""
+
+    def __init__(self, title: bm25s.BM25, body: bm25s.BM25, vocabulary: dict[str, int], title_weight: float):
+        self.title = title
+        self.body = body
+        self.vocabulary = vocabulary
+        self.title_weight = title_weight
+        self._stemmer = Stemmer.Stemmer("english")
+        self._lock = threading.Lock()  # PyStemmer objects are not thread-safe; the service is threaded
+
+    def tokenize(self, text: str) -> list[str]:
+        """Lower-cased, stop words removed, Snowball-stemmed: the index's own tokens."""
+        return self._tokenize_many([text])[0]
+
+    def _tokenize_many(self, texts: list[str]) -> list[list[str]]:
+        with self._lock:
+            return bm25s.tokenize(texts, stopwords="en", stemmer=self._stemmer, return_ids=False, show_progress=False)  # type: ignore[return-value]
+
+    def scores(self, text: str) -> np.ndarray:
+        """float32 BM25 score for every practice position (zeros when no query word is indexed)."""
+        tokens = self.tokenize(text)
+        n = int(self.body.scores["num_docs"])
+        if not tokens:
+            return np.zeros(n, dtype=np.float32)
+        title = self.title.get_scores(tokens)
+        body = self.body.get_scores(tokens)
+        return (self.title_weight * title + body).astype(np.float32)
+
+    @classmethod
+    def build(cls, practices: list[Practice], title_weight: float) -> "KeywordIndex":
+        if not practices:
+            raise ValueError("cannot build a keyword index over no practices")
+        stemmer = Stemmer.Stemmer("english")
+
+        def index(texts: list[str]) -> bm25s.BM25:
+            retriever = bm25s.BM25()
+            tokens = bm25s.tokenize(texts, stopwords="en", stemmer=stemmer, return_ids=False, show_progress=False)
+            retriever.index(tokens, show_progress=False)
+            return retriever
+
+        title = index([p.title for p in practices])
+        body = index([f"{p.purpose}\n{p.description}" for p in practices])
+        return cls(title, body, surface_vocabulary(practices), title_weight)
+
+    def save(self, folder: Path) -> None:
+        self.title.save(str(folder / "title"), show_progress=False)
+        self.body.save(str(folder / "body"), show_progress=False)
+        (folder / "vocabulary.json").write_text(json.dumps(self.vocabulary, ensure_ascii=False, sort_keys=True))
+
+    @classmethod
+    def load(cls, folder: Path, title_weight: float) -> "KeywordIndex":
+        def one(name: str) -> bm25s.BM25:
+            return bm25s.BM25.load(str(folder / name), mmap=False, allow_pickle=False, show_progress=False)
+
+        vocabulary = json.loads((folder / "vocabulary.json").read_text(encoding="utf-8"))
+        return cls(one("title"), one("body"), vocabulary, title_weight)
+
+
+def surface_vocabulary(practices: list[Practice]) -> dict[str, int]:
+    """Unstemmed word -> number of practices using it, so typo correction can suggest real words."""
+    counts: Counter[str] = Counter()
+    for p in practices:
+        words = set(_WORD.findall(f"{p.title}\n{p.purpose}\n{p.description}".lower()))
+        counts.update(w for w in words if w not in _STOP and not w.isdigit())
+    return dict(counts)

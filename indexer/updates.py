@@ -1,0 +1,74 @@
+"""Upsert, delete and re-sync: change the corpus file, then switch to a cached rebuild of the index.
+
+Order matters for durability: the corpus file is written atomically first (that is the
+acknowledged write), then a new build is made and switched to. If the process dies between the
+two, `sync_index` (run by the service at start-up) sees the corpus digest differ from the
+manifest's and finishes the job. Unchanged practices are never re-embedded: their texts hash
+to vectors already in the current build.
+
+    build_id = upsert_practices(settings, [{"title": ..., "city": ..., ...}], encoder=encoder)
+    build_id = delete_practices(settings, ["some-practice-id"], encoder=encoder)
+"""
+
+from pathlib import Path
+
+from indexer.build import build_locked, is_current, sha256_file
+from indexer.corpus import load_corpus, parse_records, save_corpus
+from indexer.encoder import Encoder
+from indexer.importer import merge, normalise
+from indexer.schema import Practice
+from indexer.settings import Settings
+from indexer.store import current_build, writer_lock
+
+
+def _practices(records: list[Practice] | list[dict]) -> list[Practice]:
+    """Validate raw records like `indexer import` does (line = 1-based record number)."""
+    if all(isinstance(r, Practice) for r in records):
+        return list(records)  # type: ignore[arg-type]
+    raw = [(i, normalise(r) if isinstance(r, dict) else r) for i, r in enumerate(records, start=1)]
+    return parse_records(raw)  # type: ignore[arg-type]
+
+
+def _existing(settings: Settings) -> list[Practice]:
+    return load_corpus(settings.data) if Path(settings.data).exists() else []
+
+
+def upsert_practices(
+    settings: Settings, records: list[Practice] | list[dict], *, encoder: Encoder | None = None
+) -> str:
+    """Add or replace practices by id; returns the new build id. Raises CorpusError listing every invalid record."""
+    incoming = _practices(records)  # validate before taking the lock or touching anything
+    encoder = encoder or Encoder.from_settings(settings)
+    with writer_lock(Path(settings.index)):
+        merged, _, _ = merge(_existing(settings), incoming)
+        save_corpus(settings.data, merged)
+        return build_locked(merged, settings, encoder, corpus_sha256=sha256_file(settings.data)).build_id
+
+
+def delete_practices(settings: Settings, ids: list[str], *, encoder: Encoder | None = None) -> str:
+    """Remove practices by id; returns the new build id. KeyError names the first unknown id (nothing changes)."""
+    encoder = encoder or Encoder.from_settings(settings)
+    with writer_lock(Path(settings.index)):
+        existing = _existing(settings)
+        known = {p.id for p in existing}
+        for practice_id in ids:
+            if practice_id not in known:
+                raise KeyError(f"no practice with id {practice_id!r}")
+        gone = set(ids)
+        kept = [p for p in existing if p.id not in gone]
+        if not kept:
+            raise ValueError("deleting these practices would leave the corpus empty; refusing")
+        save_corpus(settings.data, kept)
+        return build_locked(kept, settings, encoder, corpus_sha256=sha256_file(settings.data)).build_id
+
+
+def sync_index(settings: Settings, *, encoder: Encoder | None = None) -> str:
+    """Make the index match the corpus file (a cached rebuild if they differ); returns the current build id."""
+    encoder = encoder or Encoder.from_settings(settings)
+    with writer_lock(Path(settings.index)):
+        digest = sha256_file(settings.data)
+        current = current_build(Path(settings.index))
+        if current is not None and is_current(Path(settings.index), digest, encoder.model_id):
+            return current.name
+        practices = load_corpus(settings.data)
+        return build_locked(practices, settings, encoder, corpus_sha256=digest).build_id
