@@ -1,17 +1,22 @@
 """Upsert, delete and re-sync: change the corpus file, then switch to a cached rebuild of the index.
 
-Order matters for durability: the corpus file is written atomically first (that is the
-acknowledged write), then a new build is made and switched to. If the process dies between the
-two, `sync_index` (run by the service at start-up) sees the corpus digest differ from the
-manifest's and finishes the job. Unchanged practices are never re-embedded: their texts hash
+Order matters for durability: a PENDING marker naming the corpus file is written in the index
+directory, then the corpus file atomically (that is the acknowledged write), then a new build is
+made and switched to, then the marker goes. If the process dies in between, `resume_pending` (run
+by the service at start-up) finds the marker and finishes the job. Without a marker the service
+never rebuilds on its own, so pointing it at some index never rewrites that index from another corpus.
+Unchanged practices are never re-embedded: their texts hash
 to vectors already in the current build.
 
     build_id = upsert_practices(settings, [{"title": ..., "city": ..., ...}], encoder=encoder)
     build_id = delete_practices(settings, ["some-practice-id"], encoder=encoder)
 """
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+from indexer.atomic import write_atomic
 from indexer.build import build_locked, is_current, sha256_file
 from indexer.corpus import load_corpus, parse_records, save_corpus
 from indexer.encoder import Encoder
@@ -29,6 +34,28 @@ def _practices(records: list[Practice] | list[dict]) -> list[Practice]:
     return parse_records(raw)  # type: ignore[arg-type]
 
 
+PENDING = "PENDING"
+
+
+@contextmanager
+def _pending(settings: Settings) -> Iterator[None]:
+    """Mark an edit in flight; the marker stays if the process dies before the new build is current."""
+    marker = Path(settings.index) / PENDING
+    write_atomic(marker, str(Path(settings.data).resolve()).encode())
+    yield
+    marker.unlink()
+
+
+def resume_pending(settings: Settings, *, encoder: Encoder | None = None) -> str | None:
+    """Finish an edit a crash interrupted (corpus written, index not yet switched); None if there was none."""
+    marker = Path(settings.index) / PENDING
+    if not marker.exists():
+        return None
+    build_id = sync_index(settings, encoder=encoder)
+    marker.unlink(missing_ok=True)
+    return build_id
+
+
 def _existing(settings: Settings) -> list[Practice]:
     return load_corpus(settings.data) if Path(settings.data).exists() else []
 
@@ -41,8 +68,9 @@ def upsert_practices(
     encoder = encoder or Encoder.from_settings(settings)
     with writer_lock(Path(settings.index)):
         merged, _, _ = merge(_existing(settings), incoming)
-        save_corpus(settings.data, merged)
-        return build_locked(merged, settings, encoder, corpus_sha256=sha256_file(settings.data)).build_id
+        with _pending(settings):
+            save_corpus(settings.data, merged)
+            return build_locked(merged, settings, encoder, corpus_sha256=sha256_file(settings.data)).build_id
 
 
 def delete_practices(settings: Settings, ids: list[str], *, encoder: Encoder | None = None) -> str:
@@ -58,8 +86,9 @@ def delete_practices(settings: Settings, ids: list[str], *, encoder: Encoder | N
         kept = [p for p in existing if p.id not in gone]
         if not kept:
             raise ValueError("deleting these practices would leave the corpus empty; refusing")
-        save_corpus(settings.data, kept)
-        return build_locked(kept, settings, encoder, corpus_sha256=sha256_file(settings.data)).build_id
+        with _pending(settings):
+            save_corpus(settings.data, kept)
+            return build_locked(kept, settings, encoder, corpus_sha256=sha256_file(settings.data)).build_id
 
 
 def sync_index(settings: Settings, *, encoder: Encoder | None = None) -> str:

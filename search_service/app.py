@@ -12,7 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from indexer.encoder import Encoder
 from indexer.index import IndexLoadError
 from indexer.settings import Settings
-from indexer.updates import sync_index
+from indexer.updates import resume_pending
 from search_service import errors
 from search_service.limits import BodySizeLimit
 from search_service.metrics import Metrics, MetricsMiddleware
@@ -46,8 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or Settings()
     try:
         encoder = Encoder.from_settings(settings)
-        if settings.data.exists():
-            sync_index(settings, encoder)
+        resume_pending(settings, encoder=encoder)
         return build_app(settings, encoder)
     except IndexLoadError as err:
         print(f"search_service: cannot start: {err}", file=sys.stderr)

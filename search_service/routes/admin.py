@@ -38,7 +38,7 @@ def put_practice(state: StateDep, _: AdminDep, practice_id: PracticeId,
                                       for e in err.errors()), "body") from None
     with state.write_lock:
         try:
-            upsert_practices(state.settings, [practice], state.encoder)
+            upsert_practices(state.settings, [practice], encoder=state.encoder)
         except CorpusError as err:
             raise ApiError(422, "; ".join(f"{p.field}: {p.message}" for p in err.problems), "body") from None
         return {"id": practice_id, "status": "saved", **_refresh(state)}
@@ -49,7 +49,7 @@ def delete_practice(state: StateDep, _: AdminDep, practice_id: PracticeId) -> di
     with state.write_lock:
         if state.engine.get(practice_id) is None:
             raise ApiError(404, f"no practice with id {practice_id!r}", "id")
-        delete_practices(state.settings, [practice_id], state.encoder)
+        delete_practices(state.settings, [practice_id], encoder=state.encoder)
         return {"id": practice_id, "status": "deleted", **_refresh(state)}
 
 
