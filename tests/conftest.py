@@ -41,3 +41,27 @@ def small_settings(tmp_path, encoder) -> Settings:
     settings = Settings(index=tmp_path / "index", data=data)
     build_index(load_corpus(data), settings, encoder)
     return settings
+
+
+# --- index fixtures: a 12-practice corpus from data/practices.jsonl, built once per session ---
+
+INDEX_FIXTURE = ROOT / "tests" / "fixtures" / "index_practices.jsonl"
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory, encoder) -> Settings:
+    """The 12-practice fixture built once; read-only (tests that write use `index_copy`)."""
+    base = tmp_path_factory.mktemp("built")
+    data = base / "practices.jsonl"
+    shutil.copyfile(INDEX_FIXTURE, data)
+    settings = Settings(index=base / "index", data=data)
+    build_index(load_corpus(data), settings, encoder)
+    return settings
+
+
+@pytest.fixture
+def index_copy(tmp_path, built_index) -> Settings:
+    """A private, writable copy of `built_index` (corpus file and index directory), no rebuild needed."""
+    shutil.copyfile(built_index.data, tmp_path / "practices.jsonl")
+    shutil.copytree(built_index.index, tmp_path / "index")
+    return built_index.model_copy(update={"index": tmp_path / "index", "data": tmp_path / "practices.jsonl"})

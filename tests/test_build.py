@@ -1,0 +1,162 @@
+"""Building the index: what gets embedded, what the vector and keyword indexes find, the build files."""
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexer.build import build_index
+from indexer.corpus import load_corpus
+from indexer.index import Index
+from indexer.keyword import KeywordIndex
+from indexer.passages import prefix_for, split_passages
+from indexer.store import BUILDS, POINTER
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def best_practices(index: Index, vector: np.ndarray) -> list[str]:
+    """Practice ids ranked by their best vector (max over passages), as the issue defines the score."""
+    scores, rows = index.faiss.search(vector.reshape(1, -1), index.faiss.ntotal)
+    best: dict[int, float] = {}
+    for score, row in zip(scores[0], rows[0], strict=True):
+        p = int(index.passage_practice[row])
+        best[p] = max(best.get(p, -1.0), float(score))
+    return [index.practices[p].id for p, _ in sorted(best.items(), key=lambda kv: -kv[1])]
+
+
+@pytest.fixture(scope="module")
+def index(built_index, encoder) -> Index:
+    return Index.load(built_index.index, encoder.model_id)
+
+
+def test_searching_a_purpose_finds_its_practice_first(index, encoder):
+    for practice in index.practices:
+        assert best_practices(index, encoder.encode([practice.purpose])[0])[0] == practice.id
+
+
+def test_a_word_only_in_one_description_is_found_by_bm25(index):
+    words = {}
+    for p in index.practices:
+        for field in ("title", "purpose", "description"):
+            for w in set(re.findall(r"[a-z]{6,}", getattr(p, field).lower())):
+                words.setdefault(w, set()).add((p.id, field))
+    rare = sorted(w for w, seen in words.items() if len(seen) == 1 and next(iter(seen))[1] == "description")
+    assert rare, "fixture corpus should have description-only words"
+    for word in rare[:10]:
+        ((owner, _),) = words[word]
+        scores = index.keyword.scores(word)
+        assert scores.shape == (len(index.practices),)
+        assert index.practices[int(np.argmax(scores))].id == owner
+        assert np.count_nonzero(scores) == 1
+
+
+def test_title_match_outweighs_the_same_word_in_the_body(index):
+    first, second = index.practices[:2]
+    a = first.model_copy(update={"title": "Harbour festival"})
+    b = second.model_copy(update={"description": second.description + " The harbour hosts it."})
+    keyword = KeywordIndex.build([a, b], title_weight=2.0)
+    scores = keyword.scores("harbour")
+    assert scores[0] > scores[1] > 0
+
+
+def test_passages_cover_the_whole_description_and_fit_the_window(index, encoder):
+    for position, practice in enumerate(index.practices):
+        mine = [p for p in index.passages if p.practice == position and p.field == "description"]
+        assert mine == sorted(mine, key=lambda p: p.start)
+        assert " ".join(p.text for p in mine).split() == practice.description.split()
+        for p in mine:
+            assert practice.description[p.start : p.end] == p.text
+            embedded = prefix_for(practice, "description") + p.text
+            assert encoder.count_tokens([embedded])[0] <= index.manifest["passage_tokens"]
+    assert len({p.practice for p in index.passages if p.field == "purpose"}) == len(index.practices)
+
+
+def test_a_long_text_is_split_not_truncated(encoder):
+    text = " ".join(p.description for p in load_corpus(ROOT / "tests/fixtures/index_practices.jsonl"))
+    prefix = "A rather long practice title that takes room: "
+    spans = split_passages(text, encoder.tokenizer, encoder.max_tokens, prefix)
+    assert len(spans) > 5
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+    assert " ".join(text[s:e] for s, e in spans).split() == text.split()
+    sizes = encoder.count_tokens([prefix + text[s:e] for s, e in spans])
+    assert max(sizes) <= encoder.max_tokens
+    assert min(sizes) > encoder.max_tokens // 3  # balanced: no scrap at the end
+
+
+def test_vectors_are_unit_length_and_rows_map_to_practices(index):
+    assert np.allclose(np.linalg.norm(index.vectors, axis=1), 1.0, atol=1e-5)
+    assert index.faiss.ntotal == len(index.passages) == len(index.passage_practice)
+    assert [p.practice for p in index.passages] == index.passage_practice.tolist()
+    assert index.manifest["index"]["type"] == "flat"
+
+
+def test_related_lists_exclude_self_and_are_best_first(index):
+    assert set(index.related) == {p.id for p in index.practices}
+    for pid, others in index.related.items():
+        ids = [o for o, _ in others]
+        assert pid not in ids
+        assert len(ids) == len(set(ids)) == min(30, len(index.practices) - 1)
+        scores = [s for _, s in others]
+        assert scores == sorted(scores, reverse=True)
+
+
+def test_manifest_describes_the_build(index, encoder, built_index):
+    m = index.manifest
+    assert m["model"] == {
+        "id": encoder.model_id,
+        "path": encoder.model_path,
+        "dim": 384,
+        "max_tokens": 256,
+        "backend": encoder.backend,
+    }
+    assert m["counts"] == {"practices": 12, "vectors": index.faiss.ntotal}
+    on_disk = {str(f.relative_to(index.path)) for f in index.path.rglob("*") if f.is_file()} - {"manifest.json"}
+    assert set(m["files"]) == on_disk
+    assert (built_index.index / POINTER).read_text().strip() == m["build_id"] == index.path.name
+
+
+def test_same_input_gives_the_same_index(tmp_path, built_index, encoder, index):
+    settings = built_index.model_copy(update={"index": tmp_path / "again"})
+    build_index(load_corpus(built_index.data), settings, encoder, use_cache=False)
+    again = Index.load(settings.index, encoder.model_id)
+    assert np.allclose(again.vectors, index.vectors, atol=1e-6)
+    assert again.passages == index.passages
+    assert [[o for o, _ in v] for v in again.related.values()] == [[o for o, _ in v] for v in index.related.values()]
+
+
+def test_old_builds_are_pruned_to_the_last_two(index_copy, encoder):
+    practices = load_corpus(index_copy.data)
+    ids = [build_index(practices, index_copy, encoder).build_id for _ in range(3)]
+    assert sorted(p.name for p in (index_copy.index / BUILDS).iterdir()) == ids[-2:]
+
+
+def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "indexer", *args], capture_output=True, text=True, cwd=cwd)
+
+
+def test_cli_build_refuses_an_invalid_corpus_listing_every_error(tmp_path):
+    lines = (ROOT / "tests/fixtures/index_practices.jsonl").read_text().splitlines()[:4]
+    bad = [json.loads(line) for line in lines]
+    bad[1]["country_code"] = "XX"
+    bad[3]["topics"] = ["Not a topic"]
+    data = tmp_path / "bad.jsonl"
+    data.write_text("".join(json.dumps(r) + "\n" for r in bad))
+    result = run_cli("build", "--data", str(data), "--out", str(tmp_path / "index"))
+    assert result.returncode == 1
+    assert f"{data}:2: country_code" in result.stderr and f"{data}:4: topics" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "index" / POINTER).exists()
+
+
+def test_cli_build_if_stale_does_nothing_when_current(index_copy):
+    before = (index_copy.index / POINTER).read_text()
+    result = run_cli("build", "--if-stale", "--data", str(index_copy.data), "--out", str(index_copy.index))
+    assert result.returncode == 0, result.stderr
+    assert "nothing to do" in result.stdout
+    assert (index_copy.index / POINTER).read_text() == before

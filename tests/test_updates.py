@@ -1,0 +1,158 @@
+"""Upsert, delete and sync: corpus first, then a cached rebuild; results match a full build."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexer.build import build_index
+from indexer.corpus import load_corpus, save_corpus
+from indexer.index import Index
+from indexer.problems import CorpusError
+from indexer.store import POINTER
+from indexer.updates import delete_practices, sync_index, upsert_practices
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+NEW_PURPOSE = "To teach every child in the city to sail small boats on the fjord, whatever their background."
+
+
+@pytest.fixture
+def spy(encoder, monkeypatch) -> list[str]:
+    """Every text the model is asked to embed during the test."""
+    seen: list[str] = []
+    real = encoder.encode
+
+    def encode(texts, **kw):
+        seen.extend(texts)
+        return real(texts, **kw)
+
+    monkeypatch.setattr(encoder, "encode", encode)
+    return seen
+
+
+def ranked(index: Index, vector: np.ndarray) -> list[str]:
+    scores, rows = index.faiss.search(vector.reshape(1, -1), index.faiss.ntotal)
+    best: dict[str, float] = {}
+    for score, row in zip(scores[0], rows[0], strict=True):
+        pid = index.practices[index.passage_practice[row]].id
+        best[pid] = max(best.get(pid, -1.0), float(score))
+    return sorted(best, key=lambda k: (-best[k], k))
+
+
+def test_upsert_changes_results_and_embeds_only_that_practice(index_copy, encoder, spy):
+    before = Index.load(index_copy.index, encoder.model_id)
+    target = before.practices[5]
+    query = encoder.encode([NEW_PURPOSE])[0]
+    spy.clear()
+    assert ranked(before, query)[0] != target.id
+
+    changed = target.model_copy(update={"purpose": NEW_PURPOSE, "description": target.description + " Zwieback."})
+    build_id = upsert_practices(index_copy, [changed], encoder=encoder)
+
+    after = Index.load(index_copy.index, encoder.model_id)
+    assert after.build_id == build_id != before.build_id
+    assert ranked(after, query)[0] == target.id
+    assert after.practices[int(np.argmax(after.keyword.scores("zwieback")))].id == target.id
+    position = after.position[target.id]
+    # only its changed texts went through the model: the purpose, and the passage with the new word
+    assert 2 <= len(spy) <= int(np.sum(after.passage_practice == position))
+    assert all(text.startswith(target.title) for text in spy)
+    assert any(NEW_PURPOSE in text for text in spy) and any("Zwieback" in text for text in spy)
+    assert load_corpus(index_copy.data)[position] == changed
+
+
+def test_upsert_of_a_new_practice_from_a_raw_record_adds_it(index_copy, encoder):
+    base = load_corpus(index_copy.data)[0].model_dump()
+    raw = {**base, "id": "", "title": "Night football league", "purpose": NEW_PURPOSE}
+    upsert_practices(index_copy, [raw], encoder=encoder)
+    after = Index.load(index_copy.index, encoder.model_id)
+    assert len(after.practices) == 13
+    new_id = after.practices[-1].id
+    assert new_id.startswith("night-football-league")
+    assert new_id in after.related and all(len(v) == 12 for v in after.related.values())
+
+
+def test_delete_removes_it_from_vectors_bm25_and_every_related_list(index_copy, encoder):
+    before = Index.load(index_copy.index, encoder.model_id)
+    gone = before.practices[3]
+    its_vectors = int(np.sum(before.passage_practice == 3))
+    word = "bergen"
+    assert before.keyword.scores(word)[3] > 0
+
+    delete_practices(index_copy, [gone.id], encoder=encoder)
+
+    after = Index.load(index_copy.index, encoder.model_id)
+    assert gone.id not in after.position and gone not in after.practices
+    assert after.faiss.ntotal == before.faiss.ntotal - its_vectors == len(after.passages)
+    assert gone.title not in {after.practices[p.practice].title for p in after.passages}
+    assert after.keyword.scores(word).shape == (11,)
+    assert gone.id not in after.related
+    assert all(gone.id not in [o for o, _ in others] for others in after.related.values())
+    assert gone.id not in {p.id for p in load_corpus(index_copy.data)}
+
+
+def test_unknown_id_or_invalid_record_changes_nothing(index_copy, encoder):
+    corpus = index_copy.data.read_bytes()
+    pointer = (index_copy.index / POINTER).read_text()
+    with pytest.raises(KeyError, match="no practice with id 'no-such-practice'"):
+        delete_practices(index_copy, ["no-such-practice"], encoder=encoder)
+    with pytest.raises(CorpusError) as err:
+        upsert_practices(index_copy, [{"title": "Only a title"}], encoder=encoder)
+    assert {p.field for p in err.value.problems} >= {"city", "purpose"}
+    assert index_copy.data.read_bytes() == corpus
+    assert (index_copy.index / POINTER).read_text() == pointer
+
+
+def test_updates_then_full_rebuild_give_the_same_results(index_copy, encoder, tmp_path):
+    practices = load_corpus(index_copy.data)
+    edited = practices[2].model_copy(update={"purpose": NEW_PURPOSE})
+    upsert_practices(index_copy, [edited], encoder=encoder)
+    delete_practices(index_copy, [practices[7].id], encoder=encoder)
+    updated = Index.load(index_copy.index, encoder.model_id)
+
+    fresh_settings = index_copy.model_copy(update={"index": tmp_path / "fresh"})
+    build_index(load_corpus(index_copy.data), fresh_settings, encoder, use_cache=False)
+    fresh = Index.load(fresh_settings.index, encoder.model_id)
+
+    for query in (NEW_PURPOSE, "anti-discrimination", "welcoming newcomers to the city"):
+        vector = encoder.encode([query])[0]
+        assert ranked(updated, vector) == ranked(fresh, vector)
+        assert np.allclose(updated.keyword.scores(query), fresh.keyword.scores(query))
+    assert {k: [o for o, _ in v] for k, v in updated.related.items()} == {
+        k: [o for o, _ in v] for k, v in fresh.related.items()
+    }
+
+
+def test_sync_finishes_an_update_whose_index_switch_was_lost(index_copy, encoder):
+    practices = load_corpus(index_copy.data)
+    save_corpus(index_copy.data, practices[:-1])  # the corpus write landed, the switch did not
+    stale = Index.load(index_copy.index, encoder.model_id)
+    assert len(stale.practices) == 12
+
+    build_id = sync_index(index_copy, encoder=encoder)
+    synced = Index.load(index_copy.index, encoder.model_id)
+    assert synced.build_id == build_id and len(synced.practices) == 11
+    assert sync_index(index_copy, encoder=encoder) == build_id  # already in line: no new build
+
+
+def test_cli_upsert_reports_bad_records_with_file_and_line(index_copy, tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"title": "x"}\nnot json\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "indexer", "upsert", str(bad)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={
+            "PRACTICE_SEARCH_DATA": str(index_copy.data),
+            "PRACTICE_SEARCH_INDEX": str(index_copy.index),
+            "HF_HUB_OFFLINE": "1",
+            "PATH": "",
+        },
+    )
+    assert result.returncode == 1
+    assert f"{bad}:1:" in result.stderr and f"{bad}:2: json" in result.stderr
+    assert "Traceback" not in result.stderr
