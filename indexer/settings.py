@@ -59,7 +59,7 @@ class Settings(BaseSettings):
     fusion_weight: float = Field(0.6, ge=0, le=1, description="convex fusion: weight of the semantic score")
     semantic_floor: float = Field(0.30, ge=-1, le=1, description="cosine below which a result is not a close match")
     keyword_floor: float = Field(0.15, ge=0, le=1, description="keyword mode: BM25/max below which not close")
-    duplicate_threshold: float = Field(0.92, ge=0, le=1, description="cosine above which two practices are one")
+    duplicate_threshold: float = Field(0.90, ge=0, le=1, description="cosine above which two practices are one")
     mmr_lambda: float = Field(0.7, ge=0, le=1, description="related practices: relevance vs diversity trade-off")
     query_cache_size: int = Field(1024, ge=1, description="queries whose embeddings and rankings are cached")
     # Service limits

@@ -249,3 +249,9 @@ def test_openapi_documents_every_endpoint(client):
                  "/healthz", "/readyz"):
         assert path in spec["paths"], path
     assert client.get("/docs").status_code == 200
+
+
+def test_similar_hides_a_council_published_twice(client):
+    twice = ("limassols-intercultural-council-helps-the-city-to-handle-challenges-with-an-inte-limassol",
+             "intercultural-council-of-limassol-limassol")
+    assert twice[1] not in ids(client.get(f"/practices/{twice[0]}/similar", params={"limit": 10}))

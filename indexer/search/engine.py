@@ -32,7 +32,7 @@ class RankingConfig:
     semantic_floor: float = 0.30
     keyword_floor: float = 0.15
     nearest_when_none: int = 3
-    duplicate_threshold: float = 0.92
+    duplicate_threshold: float = 0.90
     mmr_lambda: float = 0.7
     cache_size: int = 512
 
