@@ -1,0 +1,483 @@
+"""The embeddable widget in a real browser (Chromium via Playwright) against the real service.
+
+Why a browser: what the widget promises -- API text never parsed as HTML, keyboard use, loading
+under the demo page's strict CSP, several independent widgets on one page, embedding from another
+origin through CORS -- only holds or breaks when a browser runs it. The service is started with
+uvicorn on a free port over an index built from a 16-record fixture (15 real practices plus one
+record whose title is an HTML injection attempt).
+
+Chromium is Debian's (/usr/bin/chromium; scripts/test installs it when missing). Without it these
+tests skip locally but fail under CI=true, so CI can never pass without running them.
+"""
+
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURE = ROOT / "tests" / "fixtures" / "widget_practices.jsonl"
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run", "--disable-sync"]
+XSS_ID = "xss-test-record"
+XSS_TITLE = "<img src=x onerror=alert(1)>"
+TIMEOUT_MS = 20_000
+
+PRACTICES = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines() if line.strip()]
+TITLES = {p["title"] for p in PRACTICES}
+ANTI_RUMOUR_TITLES = {p["title"] for p in PRACTICES if "Anti-rumours" in p["topics"] and p["id"] != XSS_ID}
+
+
+def _unavailable(reason: str) -> None:
+    """Skip on a developer machine without Chromium; under CI a missing browser is a failure."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason} (CI=true: browser tests must run)", pytrace=False)
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _healthz(base: str) -> int:
+    try:
+        with urllib.request.urlopen(base + "/healthz", timeout=2) as resp:
+            return resp.status
+    except OSError:
+        return 0
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as err:
+        _unavailable(f"playwright is not installed: {err}")
+    if not Path(CHROMIUM).exists():
+        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
+    pw = sync_playwright().start()
+    try:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    except Exception as err:  # noqa: BLE001 - any launch failure means "no browser here"
+        pw.stop()
+        _unavailable(f"Chromium could not be started: {str(err).splitlines()[0]}")
+    yield chromium
+    chromium.close()
+    pw.stop()
+
+
+class EmbedSite:
+    """Another website, on its own loopback origin, whose pages embed the widget.
+
+    A real second origin (not page.route on a made-up host): Chromium refuses to let a page from a
+    "public" origin load loopback resources, while two loopback ports are simply two origins.
+    `origin` is allowed by the service's CORS setting; `other_origin` (same server, named
+    localhost) is not.
+    """
+
+    def __init__(self):
+        pages: dict[str, bytes] = {}
+        self.pages = pages
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                body = pages.get(self.path.split("?")[0])
+                self.send_response(200 if body else 404)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(body or b"not found")
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        port = self.server.server_address[1]
+        self.origin = f"http://127.0.0.1:{port}"
+        self.other_origin = f"http://localhost:{port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def page(self, name: str, widgets: str, script_src: str, origin: str | None = None) -> str:
+        """Publish a bare page embedding the widget, as a city's site would; returns its URL."""
+        html = (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Embed</title></head>"
+                f"<body><h1>A city's page</h1>{widgets}<script src='{script_src}'></script></body></html>")
+        self.pages["/" + name] = html.encode()
+        return f"{origin or self.origin}/{name}"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture(scope="module")
+def site():
+    embed = EmbedSite()
+    yield embed
+    embed.close()
+
+
+@pytest.fixture(scope="module")
+def service(tmp_path_factory, site):
+    """Build an index from the fixture corpus and run the real service on it; yields its base URL."""
+    tmp = tmp_path_factory.mktemp("widget-service")
+    index = tmp / "index"
+    env = dict(os.environ, HF_HUB_OFFLINE="1", PRACTICE_SEARCH_INDEX=str(index), PRACTICE_SEARCH_DATA=str(FIXTURE),
+               PRACTICE_SEARCH_CORS_ORIGINS=site.origin)
+    build = subprocess.run([sys.executable, "-m", "indexer", "build", "--data", str(FIXTURE), "--out", str(index)],
+                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert build.returncode == 0, f"indexer build failed:\n{build.stderr[-3000:]}"
+
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    log_path = tmp / "service.log"
+    with open(log_path, "w+", encoding="utf-8") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "search_service.app:create_app", "--factory",
+             "--host", "127.0.0.1", "--port", str(port)],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.monotonic() + 120
+            while _healthz(base) != 200:
+                if proc.poll() is not None:
+                    pytest.fail(f"service exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"service not healthy within 120 s:\n{log_path.read_text()[-3000:]}")
+                time.sleep(0.3)
+            yield base
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+
+
+class Watch:
+    """What a page did that it must not: dialogs, alert() calls, script errors, CSP violations."""
+
+    def __init__(self, page):
+        self.page = page
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        self.csp: list[str] = []
+        page.on("dialog", self._dialog)
+        page.on("pageerror", lambda err: self.errors.append(str(err)))
+        page.on("console", self._console)
+        # Runs before any page script: a successful injection would call alert(), which we record.
+        page.add_init_script("window.__alerts = []; window.alert = function (m) { window.__alerts.push(String(m)); };")
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _console(self, msg):
+        if "Content Security Policy" in msg.text:
+            self.csp.append(msg.text)
+
+    def alerts(self) -> list[str]:
+        return self.page.evaluate("window.__alerts")
+
+
+@pytest.fixture
+def open_page(browser):
+    """Factory: a fresh page (own context) at the given viewport; all are closed at teardown."""
+    contexts = []
+
+    def make(width=1280, height=900):
+        ctx = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(TIMEOUT_MS)
+        return page, Watch(page)
+
+    yield make
+    for ctx in contexts:
+        ctx.close()
+
+
+def search(page, query: str, root: str = "") -> None:
+    """Type a query, press Enter, and wait until its results, or a message, are shown."""
+    box = page.locator(f"{root} [role=searchbox]".strip())
+    box.fill(query)
+    box.press("Enter")  # searches at once (and marks the widget busy), so old results cannot satisfy the wait
+    page.wait_for_function(
+        "(root) => { const r = document.querySelector(root || '.ps-root');"
+        " return !r.classList.contains('ps-loading')"
+        " && (r.querySelector('.ps-result') || r.querySelector('.ps-message')); }",
+        arg=root)
+
+
+def result_titles(page, root: str = "") -> list[str]:
+    return page.locator(f"{root} .ps-result .ps-open".strip()).all_inner_texts()
+
+
+def result_countries(page, root: str = "") -> list[str]:
+    """Countries of the listed results, read from their "City, Country · period" line."""
+    metas = page.locator(f"{root} .ps-result .ps-meta".strip()).all_inner_texts()
+    return [re.split(r" · ", m)[0].rsplit(", ", 1)[-1] for m in metas]
+
+
+def test_typed_query_shows_results_with_highlighted_snippets(service, open_page):
+    page, watch = open_page()
+    page.goto(service + "/")
+    box = page.get_by_role("searchbox")
+    assert box.get_attribute("aria-label")
+    box.press_sequentially("anti rumour campaign against prejudice", delay=20)  # typing, no Enter: debounce
+    page.wait_for_selector(".ps-result")
+    page.wait_for_function("() => !document.querySelector('.ps-root').classList.contains('ps-loading')")
+
+    titles = result_titles(page)
+    assert set(titles) <= TITLES
+    assert set(titles[:3]) & ANTI_RUMOUR_TITLES, titles
+    status = page.locator("[role=status][aria-live=polite]").inner_text()
+    assert re.fullmatch(r"\d+ results?", status), status
+    assert page.locator(".ps-results").get_attribute("role") == "list"
+    assert page.locator(".ps-result").first.get_attribute("role") == "listitem"
+
+    marks = page.locator(".ps-snippet mark").all_inner_texts()
+    assert marks, "no highlighted query terms in any snippet"
+    stems = ("anti", "rumo", "campa", "again", "prejud")
+    assert all(m.lower().startswith(stems) for m in marks), marks
+    first = page.locator(".ps-result").first
+    assert first.locator(".ps-meta").inner_text().count(",") >= 1  # "City, Country · period"
+    assert first.locator(".ps-topic").count() >= 1
+    assert first.locator(".ps-purpose").inner_text()
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "demo.png"), full_page=True)
+    assert not watch.errors and not watch.csp and not watch.dialogs
+
+
+def test_demo_page_has_intro_and_openapi_link(service, open_page):
+    page, watch = open_page()
+    page.goto(service + "/")
+    assert "Intercultural Cities" in page.locator("h1").inner_text()
+    docs = page.get_by_role("link", name="OpenAPI documentation")
+    assert docs.get_attribute("href") == "/docs"
+    assert page.request.get(service + "/docs").status == 200
+    # Filters come from /facets, with counts.
+    page.wait_for_function("() => document.querySelectorAll('.ps-filters select')[0].options.length > 1")
+    countries = page.locator(".ps-filters select").first.locator("option").all_inner_texts()
+    assert any(re.fullmatch(r"Spain \(\d+\)", c) for c in countries), countries
+    assert page.get_by_label("Search mode").is_visible()  # the demo opts in with data-mode-switch
+    assert not watch.errors and not watch.csp
+
+
+def test_country_filter_leaves_only_that_country(service, open_page):
+    page, _ = open_page()
+    page.goto(service + "/")
+    search(page, "welcoming migrants and refugees in the city")
+    assert len(set(result_countries(page))) > 1, "query should match several countries before filtering"
+
+    page.get_by_label("Country").select_option("NO")
+    page.wait_for_function(
+        "() => { const m = [...document.querySelectorAll('.ps-result .ps-meta')];"
+        " return !document.querySelector('.ps-root.ps-loading') && m.length > 0"
+        " && m.every(e => e.textContent.includes(', Norway')); }")
+    countries = result_countries(page)
+    assert countries and set(countries) == {"Norway"}, countries
+    norway = sum(1 for p in PRACTICES if p["country"] == "Norway")
+    assert len(countries) <= norway
+
+
+def test_opening_a_result_by_keyboard_shows_practice_and_related(service, open_page):
+    page, _ = open_page()
+    page.goto(service + "/")
+    box = page.get_by_role("searchbox")
+    box.focus()
+    page.keyboard.type("language support for newcomers")
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".ps-result")
+    for _ in range(20):  # keyboard only: Tab from the search box until a result is focused
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.classList.contains('ps-open')"):
+            break
+    else:
+        pytest.fail("Tab never reached a result")
+    opener_id = page.evaluate("document.activeElement.dataset.id")
+    page.keyboard.press("Enter")
+
+    detail = page.locator(".ps-detail")
+    title = detail.locator(".ps-detail-title")
+    expected = next(p for p in PRACTICES if p["id"] == opener_id)
+    page.wait_for_function("(t) => document.querySelector('.ps-detail-title').textContent === t",
+                           arg=expected["title"])
+    assert page.evaluate("document.activeElement.classList.contains('ps-detail-title')")
+    page.wait_for_selector(".ps-description")
+    assert detail.locator(".ps-description").inner_text().strip()[:40] == expected["description"][:40]
+    assert detail.get_attribute("role") == "region"
+
+    related = detail.locator(".ps-related-open")
+    related.first.wait_for()
+    related_ids = [related.nth(i).get_attribute("data-id") for i in range(related.count())]
+    assert related_ids and opener_id not in related_ids
+    assert set(related_ids) <= {p["id"] for p in PRACTICES}
+
+    # Related practices are clickable: the panel switches to the one clicked.
+    target = related.first.inner_text()
+    related.first.click()
+    expect_title = "(t) => document.querySelector('.ps-detail-title').textContent === t"
+    page.wait_for_function(expect_title, arg=target)
+    page.wait_for_selector(".ps-related-open")
+
+    page.keyboard.press("Escape")
+    assert not detail.is_visible()
+    assert title.count() == 0 or not title.is_visible()
+    assert page.evaluate("document.activeElement.dataset.id") == opener_id, "focus should return to the result"
+
+
+def test_pasted_description_returns_comparable_practices(service, open_page):
+    page, _ = open_page()
+    page.goto(service + "/")
+    page.locator(".ps-compare summary").click()
+    text = ("Our municipality wants to train volunteers to counter false rumours and stereotypes about migrants. "
+            "We plan a communication campaign, workshops in schools and a game that debunks prejudice.")
+    page.get_by_label("Describe your own initiative").fill(text)
+    with page.expect_request(lambda r: r.url.endswith("/similar") and r.method == "POST") as req:
+        page.get_by_role("button", name="Find comparable initiatives").click()
+    assert json.loads(req.value.post_data)["text"] == text
+    page.wait_for_function("() => /comparable practices?$/.test(document.querySelector('.ps-status').textContent)")
+    titles = result_titles(page)
+    assert titles and set(titles) <= TITLES
+    assert set(titles[:3]) & ANTI_RUMOUR_TITLES, titles
+
+
+def test_practice_titled_with_html_is_shown_as_text_and_runs_nothing(service, open_page):
+    page, watch = open_page()
+    page.goto(service + "/")
+    search(page, "widget escaping test record")
+    item = page.locator(f".ps-open[data-id='{XSS_ID}']")
+    item.wait_for()
+    assert item.inner_text() == XSS_TITLE  # shown literally, angle brackets and all
+    item.click()
+    page.wait_for_selector(".ps-description")
+    assert page.locator(".ps-detail-title").inner_text() == XSS_TITLE
+    assert "<script>alert(2)</script>" in page.locator(".ps-description").inner_text()
+    assert "<b>as text</b>" in page.locator(".ps-detail .ps-purpose").inner_text()
+    page.wait_for_timeout(500)  # give a (wrongly) created <img onerror> time to fire
+    assert page.locator(".ps-root img, .ps-root script, .ps-root b").count() == 0
+    assert watch.alerts() == [] and watch.dialogs == []
+
+
+def test_no_close_match_says_so_and_shows_the_nearest(service, open_page):
+    page, _ = open_page()
+    page.goto(service + "/")
+    search(page, "zxqv wurble plonk")
+    message = page.locator(".ps-message").inner_text()
+    assert "No close match" in message, message
+    assert page.locator(".ps-result").count() >= 1
+
+
+def test_more_results_appends_the_next_page(service, site, open_page):
+    page, _ = open_page()
+    url = site.page("more.html", f"<div data-practice-search data-api='{service}' data-limit='3'></div>",
+                    service + "/widget.js")
+    page.goto(url)
+    search(page, "migrants")
+    first_page = result_titles(page)
+    assert len(first_page) == 3
+    more = page.locator(".ps-more")
+    assert more.is_visible()
+    more.click()
+    page.wait_for_function("() => document.querySelectorAll('.ps-result').length > 3")
+    titles = result_titles(page)
+    assert titles[:3] == first_page and len(set(titles)) == len(titles)
+    assert page.evaluate("document.activeElement.dataset.id")  # focus moved to the first new result
+
+
+def test_unreachable_api_shows_error_with_retry(service, site, open_page):
+    page, _ = open_page()
+    closed = _free_port()  # nothing listens there
+    url = site.page("unreachable.html", f"<div data-practice-search data-api='http://127.0.0.1:{closed}'></div>",
+                    service + "/widget.js")
+    page.goto(url)
+    search(page, "anti-rumour")
+    alert = page.get_by_role("alert")
+    assert "could not be reached" in alert.inner_text()
+    assert page.locator(".ps-result").count() == 0
+    with page.expect_request(lambda r: f":{closed}/search" in r.url):
+        page.get_by_role("button", name="Retry").click()
+    page.get_by_role("alert").wait_for()
+
+
+def test_retry_recovers_once_the_api_answers(service, open_page):
+    page, _ = open_page()
+    page.route(re.compile(r".*/search\?.*"), lambda route: route.abort("connectionrefused"))
+    page.goto(service + "/")
+    search(page, "anti-rumour")
+    assert page.get_by_role("alert").is_visible()
+    page.unroute(re.compile(r".*/search\?.*"))
+    page.get_by_role("button", name="Retry").click()
+    page.wait_for_selector(".ps-result")
+    assert page.get_by_role("alert").count() == 0
+
+
+def test_embedding_on_another_allowed_origin_uses_cors(service, site, open_page):
+    page, watch = open_page()
+    # No data-api: the API is taken from where widget.js was loaded.
+    url = site.page("city-page.html", "<div data-practice-search></div>", service + "/widget.js")
+    page.goto(url)
+    search(page, "anti-rumour")
+    assert result_titles(page)
+    assert not page.get_by_label("Search mode").is_visible()  # hidden unless data-mode-switch
+    assert page.evaluate("getComputedStyle(document.querySelector('.ps-root')).fontFamily").startswith("system-ui")
+    assert not watch.errors
+
+
+def test_origin_not_in_cors_settings_is_refused(service, site, open_page):
+    page, _ = open_page()
+    url = site.page("page.html", "<div data-practice-search></div>", service + "/widget.js", site.other_origin)
+    page.goto(url)
+    search(page, "anti-rumour")
+    assert page.get_by_role("alert").is_visible()
+    assert page.locator(".ps-result").count() == 0
+
+
+def test_several_widgets_on_one_page_are_independent(service, site, open_page):
+    page, watch = open_page()
+    widgets = (f"<div id=a data-practice-search data-api='{service}'></div>"
+               f"<div id=b data-practice-search data-api='{service}'></div>")
+    url = site.page("two.html", widgets, service + "/widget.js")
+    page.goto(url)
+    search(page, "anti-rumour", root="#a")
+    assert result_titles(page, "#a")
+    assert page.locator("#b .ps-result").count() == 0
+    assert page.locator("#b .ps-status").inner_text() == ""
+
+    page.locator("#b").get_by_label("Country").select_option("PT")
+    search(page, "welcoming newcomers", root="#b")
+    assert set(result_countries(page, "#b")) == {"Portugal"}
+    assert page.locator("#a").get_by_label("Country").input_value() == ""
+    ids = page.evaluate("[...document.querySelectorAll('[id]')].map(e => e.id)")
+    assert len(ids) == len(set(ids)), "element ids must be unique across widgets"
+    assert page.locator("link[href$='widget.css']").count() == 1
+    assert not watch.errors
+
+
+def test_demo_page_is_usable_at_360px(service, open_page):
+    page, _ = open_page(width=360, height=780)
+    page.goto(service + "/")
+    search(page, "anti-rumour")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360, "no horizontal scrolling"
+    page.locator(".ps-open").first.click()
+    page.wait_for_selector(".ps-related-open")
+    assert page.locator(".ps-detail").bounding_box()["width"] <= 360
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "demo-360.png"), full_page=False)
