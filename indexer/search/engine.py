@@ -244,18 +244,20 @@ class SearchEngine:
             candidates = [(int(p), float(sims[p])) for p in np.argsort(-sims)]
         kept = [(p, s) for p, s in candidates
                 if p != source and allowed[p] and s < cfg.duplicate_threshold]
-        positions = [p for p, _ in kept]
-        relevance = np.array([s for _, s in kept], dtype=np.float32)
-        profiles = self._profiles[positions] if positions else np.zeros((0, self._profiles.shape[1]))
+        profiles = self._profiles[[p for p, _ in kept]] if kept else np.zeros((0, self._profiles.shape[1]))
         pairwise = profiles @ profiles.T
+        # Of two near-duplicates among the candidates, keep the more relevant (earlier) one.
+        distinct = ~np.triu(pairwise >= cfg.duplicate_threshold, k=1).any(axis=0)
+        keep = np.flatnonzero(distinct)
+        positions = [kept[i][0] for i in keep]
+        relevance = np.array([kept[i][1] for i in keep], dtype=np.float32)
+        pairwise = pairwise[np.ix_(keep, keep)]
         cities = [self.practices[p].city for p in positions]
         picked = mmr(list(range(len(positions))), relevance, pairwise, cities,
-                     lam=cfg.mmr_lambda, limit=len(positions))
-        picked = [i for n, i in enumerate(picked)
-                  if all(pairwise[i, j] < cfg.duplicate_threshold for j in picked[:n])]
+                     lam=cfg.mmr_lambda, limit=offset + limit)
         page = picked[offset: offset + limit]
         hits = [Hit(self.practices[positions[i]], round(float(relevance[i]), 4), True, None) for i in page]
-        return Page(len(picked), hits)
+        return Page(len(positions), hits)
 
     def _snippet(self, position: int, best_row: int, stems: frozenset) -> Snippet | None:
         if best_row < 0:
