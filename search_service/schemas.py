@@ -17,18 +17,23 @@ Mode = Literal["hybrid", "semantic", "keyword"]
 class FilterFields(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    country: list[str] = Field(default_factory=list, description="country name or ISO code; any of")
-    city: list[str] = Field(default_factory=list, description="city; any of")
-    topic: list[str] = Field(default_factory=list, description="topic from the fixed vocabulary; any of")
-    year_from: int | None = Field(None, ge=1900, le=2100)
-    year_to: int | None = Field(None, ge=1900, le=2100)
-    ongoing: bool | None = None
+    country: list[str] = Field(default_factory=list, description="country name or ISO code; any of",
+                               examples=[["Spain", "PT"]])
+    city: list[str] = Field(default_factory=list, description="city; any of", examples=[["Barcelona"]])
+    topic: list[str] = Field(default_factory=list, description="topic from the fixed vocabulary; any of",
+                             examples=[["Anti-rumours"]])
+    year_from: int | None = Field(None, ge=1900, le=2100, description="period overlaps this year or later",
+                                  examples=[2015])
+    year_to: int | None = Field(None, ge=1900, le=2100, description="period overlaps this year or earlier",
+                                examples=[2022])
+    ongoing: bool | None = Field(None, description="only ongoing (true) or finished (false) practices")
     limit: int = Field(10, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=10_000)
 
 
 class SearchBody(FilterFields):
-    q: str = Field("", max_length=MAX_Q, description="the query; empty browses when a filter is given")
+    q: str = Field("", max_length=MAX_Q, description="the query; empty browses when a filter is given",
+                   examples=["how to fight rumours about refugees"])
     mode: Mode = "hybrid"
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
