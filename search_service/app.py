@@ -5,16 +5,19 @@ missing, corrupt or built with another model.
 """
 
 import sys
+from typing import NoReturn
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from pydantic import ValidationError
 
-from indexer.encoder import Encoder
+from indexer.encoder import Encoder, ModelLoadError
 from indexer.index import IndexLoadError
+from indexer.problems import CorpusError
 from indexer.settings import Settings
 from indexer.updates import resume_pending
 from search_service import errors
-from search_service.limits import BodySizeLimit
+from search_service.limits import BodySizeLimit, RateLimit, Timeouts
 from search_service.metrics import Metrics, MetricsMiddleware
 from search_service.routes import admin, facets, health, practices, search, widget
 from search_service.security import SecurityHeaders
@@ -34,7 +37,11 @@ def build_app(settings: Settings, encoder) -> FastAPI:
     errors.install(app)
     for router in (search.router, practices.router, facets.router, health.router, admin.router, widget.router):
         app.include_router(router)
+    # add_middleware wraps: the last added runs first. Limits sit inside CORS and the security headers,
+    # so a 408/413/429/503 still carries them.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(Timeouts, body_s=settings.body_timeout_s, request_s=settings.request_timeout_s)
+    app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
     app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET", "POST"],
                        allow_headers=["Content-Type"], max_age=600)
     app.add_middleware(SecurityHeaders)
@@ -42,12 +49,31 @@ def build_app(settings: Settings, encoder) -> FastAPI:
     return app
 
 
+def _refuse(reason: str) -> NoReturn:
+    """One line on stderr and exit 1: an operator reads the reason, not a traceback."""
+    print(f"search_service: cannot start: {reason}", file=sys.stderr)
+    raise SystemExit(1)
+
+
+def _settings_problem(err: ValidationError) -> str:
+    # loc and msg only: the rejected value (it may be an admin key) is never printed
+    return "; ".join(f"PRACTICE_SEARCH_{'_'.join(map(str, e['loc'])).upper()}: "
+                     f"{str(e['msg']).removeprefix('Value error, ')}" for e in err.errors())
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
-    settings = settings or Settings()
+    try:
+        settings = settings or Settings()
+    except ValidationError as err:
+        _refuse(_settings_problem(err))
     try:
         encoder = Encoder.from_settings(settings)
         resume_pending(settings, encoder=encoder)
         return build_app(settings, encoder)
-    except IndexLoadError as err:
-        print(f"search_service: cannot start: {err}", file=sys.stderr)
-        raise SystemExit(1) from None
+    except (IndexLoadError, ModelLoadError) as err:
+        _refuse(str(err).splitlines()[0])
+    except CorpusError as err:
+        first = err.problems[0].render(str(settings.data))
+        _refuse(f"the corpus is invalid ({len(err.problems)} problem(s)), first: {first}")
+    except OSError as err:
+        _refuse(f"{err.strerror or type(err).__name__}: {err.filename or ''}")

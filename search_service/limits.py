@@ -1,35 +1,55 @@
-"""Request body size limit: refuse large bodies with 413 before reading them into memory."""
+"""Limits that keep one client from hurting the others: body size (413), slow bodies (408), slow handlers (503),
+and a per-client rate limit on public routes (429 with Retry-After).
 
+Each is a plain ASGI middleware. Errors raised while FastAPI reads the body are HTTPExceptions, because
+FastAPI turns any other exception from `receive` into a 400; the app's handler renders them as JSON.
+"""
+
+import asyncio
 import json
+import math
+import time
+from collections import OrderedDict
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+# Routes the rate limit and the handler time limit leave alone: operators' and monitors' routes.
+OPERATIONS_PATHS = ("/healthz", "/readyz", "/metrics", "/admin/")
+ADMIN_METHODS = ("PUT", "DELETE")  # on /practices/{id}: admin writes
 
-class BodyTooLarge(Exception):
-    pass
+
+def is_public(scope: Scope) -> bool:
+    return scope["method"] not in ADMIN_METHODS and not scope["path"].startswith(OPERATIONS_PATHS)
+
+
+async def send_error(send: Send, status: int, detail: str, param: str | None = None,
+                     headers: list[tuple[bytes, bytes]] | None = None) -> None:
+    """The app's error shape, `{"detail", "errors"}`, for answers given before the app runs."""
+    errors = [{"param": param, "message": detail}] if param else []
+    body = json.dumps({"detail": detail, "errors": errors}).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
+                            *(headers or [])]})
+    await send({"type": "http.response.body", "body": body})
 
 
 class BodySizeLimit:
+    """Refuse bodies over `max_bytes` with 413: by Content-Length before reading, or while chunks arrive."""
+
     def __init__(self, app: ASGIApp, max_bytes: int):
         self.app, self.max_bytes = app, max_bytes
-
-    async def _reject(self, send: Send) -> None:
-        body = json.dumps({"detail": f"request body larger than {self.max_bytes} bytes", "errors": [
-            {"param": "body", "message": f"at most {self.max_bytes} bytes"}]}).encode()
-        await send({"type": "http.response.start", "status": 413,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-        await send({"type": "http.response.body", "body": body})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        detail = f"request body larger than {self.max_bytes} bytes"
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._reject(send)
+            await send_error(send, 413, detail, "body")
             return
         received = 0
-        started = False
 
         async def limited_receive() -> Message:
             nonlocal received
@@ -37,16 +57,101 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise BodyTooLarge
+                    raise HTTPException(413, detail)
             return message
 
-        async def tracking_send(message: Message) -> None:
+        await self.app(scope, limited_receive, send)
+
+
+class Timeouts:
+    """A client must send its body within `body_s` (408); a public request must be answered within `request_s` (503).
+
+    A slow handler runs in a worker thread that cannot be interrupted: the client gets its 503 on time, the
+    thread finishes in the background and its late answer is dropped. Admin writes have no handler limit,
+    so a write is never reported failed while it goes on to succeed.
+    """
+
+    def __init__(self, app: ASGIApp, body_s: float, request_s: float):
+        self.app, self.body_s, self.request_s = app, body_s, request_s
+        self._background: set[asyncio.Task] = set()  # late handlers, referenced until they end
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        loop = asyncio.get_running_loop()
+        body_deadline = loop.time() + self.body_s
+        body_done = False
+        started = answered = False
+
+        async def timed_receive() -> Message:
+            nonlocal body_done
+            if body_done:  # later reads only wait for a disconnect
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), max(0.0, body_deadline - loop.time()))
+            except TimeoutError:
+                raise HTTPException(408, f"request body not received within {self.body_s:g} s") from None
+            body_done = message["type"] != "http.request" or not message.get("more_body", False)
+            return message
+
+        async def guarded_send(message: Message) -> None:
             nonlocal started
+            if answered:
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
-        try:
-            await self.app(scope, limited_receive, tracking_send)
-        except BodyTooLarge:
-            if not started:
-                await self._reject(send)
+        task = asyncio.ensure_future(self.app(scope, timed_receive, guarded_send))
+        limit = self.request_s if is_public(scope) else None
+        done, _ = await asyncio.wait({task}, timeout=limit)
+        if task in done:
+            task.result()
+            return
+        self._background.add(task)
+        task.add_done_callback(self._finished)
+        if not started:
+            answered = True
+            await send_error(send, 503, f"request not answered within {self.request_s:g} s; try again")
+
+    def _finished(self, task: asyncio.Task) -> None:
+        self._background.discard(task)
+        if not task.cancelled():
+            task.exception()  # retrieved, so asyncio does not log it as never retrieved
+
+
+class RateLimit:
+    """A token bucket per client address on public routes: `per_minute` a minute on average, bursts up to that.
+
+    In memory and per process: with N workers a client may get up to N times the limit (set a strict one at
+    the reverse proxy). Behind a proxy, run uvicorn with --proxy-headers so the address is the client's.
+    """
+
+    def __init__(self, app: ASGIApp, per_minute: int, max_clients: int = 10_000):
+        self.app, self.capacity, self.max_clients = app, float(per_minute), max_clients
+        self.rate = per_minute / 60.0  # tokens per second
+        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client -> (tokens, last seen)
+
+    def _take(self, client: str) -> float:
+        """0 when the request may go ahead, else the seconds until a token is back."""
+        now = time.monotonic()
+        tokens, last = self.buckets.pop(client, (self.capacity, now))
+        tokens = min(self.capacity, tokens + (now - last) * self.rate)
+        wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+        self.buckets[client] = (tokens - 1 if wait == 0 else tokens, now)  # most recent last
+        if len(self.buckets) > self.max_clients:
+            self.buckets.popitem(last=False)  # forget the longest-idle client
+        return wait
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not self.rate or not is_public(scope):
+            await self.app(scope, receive, send)
+            return
+        client = (scope.get("client") or ("unknown", 0))[0]
+        wait = self._take(client)
+        if wait:
+            retry = max(1, math.ceil(wait))
+            await send_error(send, 429, f"too many requests; retry after {retry} s",
+                             headers=[(b"retry-after", str(retry).encode())])
+            return
+        await self.app(scope, receive, send)

@@ -8,8 +8,6 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from search_service.errors import ApiError
 
-MIN_KEY_LENGTH = 32
-
 
 def require_admin(request: Request, x_api_key: Annotated[str | None, Header()] = None) -> None:
     """No keys configured -> admin routes do not exist (404); a missing or wrong key -> 401/403."""
