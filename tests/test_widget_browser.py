@@ -63,8 +63,9 @@ def _healthz(base: str) -> int:
         return 0
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="module", autouse=True)
 def browser():
+    """Chromium, started before the service (autouse) so a missing browser costs no index build."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError as err:

@@ -241,7 +241,7 @@
     var input = h("input", {
       type: "search", id: ids.q, class: "ps-input", role: "searchbox", autocomplete: "off",
       "aria-label": "Search good practices", "aria-controls": ids.results, spellcheck: "false",
-      placeholder: "e.g. anti-rumour campaign with volunteers", maxlength: 500,
+      placeholder: "e.g. language cafés", maxlength: 500,
     });
     var searchForm = h("form", { class: "ps-search", role: "search" },
       h("label", { for: ids.q, class: "ps-label" }, "Search the Intercultural Cities good practices"),
@@ -377,10 +377,16 @@
       return box;
     }
 
-    function showError(err, retry) {
+    // A failed new search clears the old results (they answer another question); a failed
+    // "more results" keeps the pages already shown. The alert is announced; the status stays quiet.
+    function showError(err, retry, keepResults) {
       setBusy(false);
       state.retry = retry;
-      statusEl.textContent = "Error: " + err.message;
+      statusEl.textContent = "";
+      if (!keepResults) {
+        clear(list);
+        more.hidden = true;
+      }
       showMessage("error", [h("p", null, err.message), h("p", null, "Please try again in a moment.")], true);
     }
 
@@ -496,7 +502,7 @@
           var btn = first && first.querySelector(".ps-open");
           if (btn) btn.focus();
         },
-        function (err) { if (!isAbort(err) && state.listing === listing) showError(err, loadMore); }
+        function (err) { if (!isAbort(err) && state.listing === listing) showError(err, loadMore, true); }
       );
     }
 
