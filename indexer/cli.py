@@ -1,6 +1,7 @@
 """The `indexer` command line: validate, import, build, upsert, delete, eval."""
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -73,6 +74,31 @@ def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.encoder import Encoder
+    from indexer.evaluation import evaluate, load_queries, load_related, render_markdown, report_json
+    from indexer.index import Index
+    from indexer.search.engine import RankingConfig
+
+    encoder = Encoder.from_settings(settings)
+    index = Index.load(args.index or settings.index, encoder.model_id)
+    config = RankingConfig(fusion=settings.fusion, weight=settings.fusion_weight,
+                           semantic_floor=settings.semantic_floor, keyword_floor=settings.keyword_floor,
+                           duplicate_threshold=settings.duplicate_threshold, mmr_lambda=settings.mmr_lambda)
+    queries = load_queries(args.queries, args.split)
+    related = load_related(args.related, args.split) if args.related.exists() else []
+    progress = (lambda msg: print(f"eval: {msg}", file=sys.stderr)) if sys.stderr.isatty() else None
+    report = evaluate(index, encoder, queries, related, config, split=args.split, progress=progress)
+    table = render_markdown(report)
+    out = args.out or Path("bench/results") / f"eval-{args.split}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(table, encoding="utf-8")
+    out.with_suffix(".json").write_text(json.dumps(report_json(report), indent=1), encoding="utf-8")
+    print(table)
+    print(f"wrote {out} and {out.with_suffix('.json')}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="indexer", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -100,6 +126,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("delete", help="remove practices by id from the corpus and the index")
     p.add_argument("ids", nargs="+", metavar="ID")
     p.set_defaults(func=cmd_delete)
+
+    p = sub.add_parser("eval", help="relevance metrics of every mode and ranking variant on data/eval")
+    p.add_argument("--index", type=Path, default=None, help="index directory (default: PRACTICE_SEARCH_INDEX)")
+    p.add_argument("--queries", type=Path, default=Path("data/eval/queries.jsonl"), help="judged queries (JSONL)")
+    p.add_argument("--related", type=Path, default=Path("data/eval/related.jsonl"), help="related-practice judgments")
+    p.add_argument("--split", choices=["dev", "test", "all"], default="dev", help="which half (tune on dev only)")
+    p.add_argument("--out", type=Path, default=None, help="Markdown table (default: bench/results/eval-SPLIT.md)")
+    p.set_defaults(func=cmd_eval, source_arg="queries")
 
     return parser
 

@@ -1,0 +1,103 @@
+"""Relevance metrics on hand-computed cases, and `indexer eval` end to end on a 12-practice index."""
+
+import json
+import math
+
+import pytest
+
+from indexer import cli
+from indexer.evaluation import (
+    choose_floor,
+    distinct_at_k,
+    floor_separation,
+    mrr_at_k,
+    ndcg_at_k,
+    precision_at_k,
+    recall_at_k,
+)
+
+JUDGED = {"a": 2, "c": 1, "d": 2}
+
+
+def test_ndcg_uses_grades_as_gains_against_the_ideal_order():
+    # DCG = 2/log2(2) + 0 + 1/log2(4) = 2.5; ideal [2, 2, 1] = 2 + 2/log2(3) + 1/2
+    assert ndcg_at_k(["a", "b", "c"], JUDGED, 10) == pytest.approx(2.5 / (2.5 + 2 / math.log2(3)))
+
+
+def test_ndcg_is_one_for_the_ideal_ranking_and_zero_without_relevant_results():
+    assert ndcg_at_k(["d", "a", "c", "x"], JUDGED, 10) == pytest.approx(1.0)
+    assert ndcg_at_k(["x", "y"], JUDGED, 10) == 0.0
+    assert ndcg_at_k(["a"], {}, 10) == 0.0
+
+
+def test_ndcg_cut_off_ignores_results_below_k():
+    # only "x" is inside k=1; the ideal top 1 is a grade 2
+    assert ndcg_at_k(["x", "a"], JUDGED, 1) == 0.0
+    assert ndcg_at_k(["c", "a"], JUDGED, 1) == pytest.approx(0.5)
+
+
+def test_recall_counts_every_grade_as_relevant():
+    assert recall_at_k(["a", "b"], JUDGED, 2) == pytest.approx(1 / 3)
+    assert recall_at_k(["a", "b", "c", "d"], JUDGED, 50) == pytest.approx(1.0)
+
+
+def test_mrr_is_the_reciprocal_rank_of_the_first_relevant_result_within_k():
+    assert mrr_at_k(["x", "y", "c"], JUDGED, 10) == pytest.approx(1 / 3)
+    assert mrr_at_k(["x", "y", "c"], JUDGED, 2) == 0.0
+
+
+def test_precision_divides_by_k_even_when_fewer_results_come_back():
+    assert precision_at_k(["a", "b"], {"a"}, 5) == pytest.approx(0.2)
+
+
+def test_distinct_counts_values_in_the_first_k():
+    assert distinct_at_k(["Oslo", "Oslo", "Bergen", "Erlangen"], 3) == 2
+
+
+def test_floor_separation_and_the_floor_that_keeps_most_relevant_scores():
+    relevant, unjudged = [0.2, 0.4, 0.5, 0.6], [0.1, 0.3, 0.45]
+    assert floor_separation(relevant, unjudged, 0.4) == (pytest.approx(0.75), pytest.approx(2 / 3))
+    assert choose_floor(relevant, keep=0.75) == pytest.approx(0.4)
+    assert choose_floor(relevant, keep=1.0) == pytest.approx(0.2)
+
+
+def _write_jsonl(path, rows):
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+
+
+def test_eval_command_writes_a_table_on_a_tiny_index(small_settings, tmp_path, capsys):
+    queries, related, out = tmp_path / "q.jsonl", tmp_path / "r.jsonl", tmp_path / "results" / "eval.md"
+    oxlo = "oxlo-business-charter-making-migrants-visible-as-a-resource-for-business-and-eco-oslo"
+    mediation = "mediation-panel-a-low-threshold-mediation-service-for-complaints-on-discriminati-oslo"
+    _write_jsonl(queries, [
+        {"id": "t1", "split": "dev", "kind": "name", "endpoint": "search", "query": "OXLO Business Charter",
+         "judgments": {oxlo: 2}},
+        {"id": "t2", "split": "dev", "kind": "keyword", "endpoint": "search", "query": "discrimination complaints",
+         "judgments": {mediation: 2, "reaching-a-point-from-which-to-take-action-in-oslo-oslo": 1}},
+        {"id": "t3", "split": "dev", "kind": "paragraph", "endpoint": "similar",
+         "query": "Our city wants refugees to find every service in one place when they arrive.",
+         "judgments": {"bringing-all-inclusion-services-in-bergen-under-one-roof-bergen": 2}},
+        {"id": "t4", "split": "test", "kind": "keyword", "endpoint": "search", "query": "music",
+         "judgments": {"music-making-without-language-erlangen": 2}},
+    ])
+    _write_jsonl(related, [{"id": "immigrants-council-stavanger", "split": "dev",
+                            "related": {"welcoming-internationals-to-the-city-stavanger": 1}}])
+
+    code = cli.main(["eval", "--index", str(small_settings.index), "--queries", str(queries),
+                     "--related", str(related), "--split", "dev", "--out", str(out)])
+
+    assert code == 0
+    table = out.read_text(encoding="utf-8")
+    assert table in capsys.readouterr().out
+    assert "split `dev` (3 queries)" in table
+    for heading in ("## Modes", "## Fusion", "## Single vector", "## BM25 title weight", "## Related practices",
+                    "## semantic_floor", "## keyword_floor"):
+        assert heading in table
+    report = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
+    assert set(report["modes"]) == {"keyword", "semantic", "hybrid"}
+    assert set(report["per_endpoint"]) == {"search", "similar"}
+    assert report["per_kind"]["name"]["keyword"]["mrr10"] == 1.0  # the exact name is found first
+    assert report["related"]["MMR lambda=0.7 (default)"]["n"] == 1
+    for scores in report["modes"].values():
+        assert scores["n"] == 3
+        assert 0.0 <= scores["ndcg10"] <= 1.0
