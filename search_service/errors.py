@@ -7,6 +7,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import ValidationError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 log = logging.getLogger("search_service")
 
@@ -43,6 +44,16 @@ def unprocessable(errors: list[dict]) -> JSONResponse:
     return JSONResponse(error_body(detail, errors), status_code=422)
 
 
+def allowed_methods(request: Request) -> str:
+    """Every method some route offers on this path: Starlette's 405 lists only the first matching route's."""
+    methods = set()
+    for route in request.app.router.routes:
+        match, _ = route.matches(request.scope)
+        if match != Match.NONE:
+            methods |= getattr(route, "methods", None) or set()
+    return ", ".join(sorted(methods))
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _request_validation(request: Request, exc: RequestValidationError):
@@ -59,8 +70,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException):
+        if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
+            return unprocessable([{"param": "body", "message": "body is not valid JSON (not UTF-8)"}])
+        headers = exc.headers
+        if exc.status_code == 405:
+            headers = {**(headers or {}), "Allow": allowed_methods(request)}
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
-        return JSONResponse(error_body(detail), status_code=exc.status_code, headers=exc.headers)
+        return JSONResponse(error_body(detail), status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception):

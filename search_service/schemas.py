@@ -139,6 +139,30 @@ class ErrorResponse(BaseModel):
     errors: list[ErrorItem] = Field(default_factory=list)
 
 
+def _error(description: str, **extra: object) -> dict:
+    return {"model": ErrorResponse, "description": description, **extra}
+
+
+# Documented on every route they can come from, so a client (and the schema fuzz test) knows every answer.
+PUBLIC_ERRORS: dict[int | str, dict] = {
+    408: _error("the request body did not arrive within PRACTICE_SEARCH_BODY_TIMEOUT_S"),
+    413: _error("the request body is larger than PRACTICE_SEARCH_MAX_BODY_BYTES"),
+    422: _error("a parameter is invalid; `errors` names it"),
+    429: _error("too many requests from this client", headers={
+        "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}),
+    503: _error("not answered within PRACTICE_SEARCH_REQUEST_TIMEOUT_S; try again"),
+}
+ADMIN_ERRORS: dict[int | str, dict] = {
+    401: _error("no X-API-Key header"),
+    403: _error("wrong X-API-Key"),
+    404: _error("admin routes are off (no PRACTICE_SEARCH_ADMIN_KEYS), or no such practice"),
+    408: PUBLIC_ERRORS[408],
+    409: _error("the index on disk is unusable; the previous index is still serving"),
+    413: PUBLIC_ERRORS[413],
+    422: PUBLIC_ERRORS[422],
+}
+
+
 class Readiness(BaseModel):
     status: str
     build_id: str

@@ -12,9 +12,10 @@ from indexer.schema import Practice
 from indexer.updates import delete_practices, upsert_practices
 from search_service.deps import StateDep
 from search_service.errors import ApiError
+from search_service.schemas import ADMIN_ERRORS
 from search_service.security import AdminDep
 
-router = APIRouter(tags=["admin"])
+router = APIRouter(tags=["admin"], responses=ADMIN_ERRORS)
 
 PracticeId = Annotated[str, Path(max_length=120)]
 

@@ -6,9 +6,9 @@ from fastapi import APIRouter, Query
 
 from indexer.search.facets import Facets
 from search_service.deps import EngineDep, to_filters
-from search_service.schemas import SearchBody
+from search_service.schemas import PUBLIC_ERRORS, SearchBody
 
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], responses=PUBLIC_ERRORS)
 
 
 @router.get("/facets", response_model=Facets, summary="Counts per country, city, topic and start year")

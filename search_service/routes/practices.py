@@ -6,9 +6,9 @@ from fastapi import APIRouter, Path, Query
 
 from search_service.deps import EngineDep, to_filters
 from search_service.errors import ApiError
-from search_service.schemas import ErrorResponse, FilterFields, PracticeOut, ResultItem, SimilarResponse
+from search_service.schemas import PUBLIC_ERRORS, ErrorResponse, FilterFields, PracticeOut, ResultItem, SimilarResponse
 
-router = APIRouter(tags=["practices"], responses={404: {"model": ErrorResponse}})
+router = APIRouter(tags=["practices"], responses={**PUBLIC_ERRORS, 404: {"model": ErrorResponse}})
 
 PracticeId = Annotated[str, Path(max_length=200, examples=["immigrants-council-stavanger"])]
 

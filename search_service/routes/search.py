@@ -6,9 +6,9 @@ from fastapi import APIRouter, Query
 
 from search_service.deps import EngineDep, to_filters
 from search_service.errors import ApiError
-from search_service.schemas import ErrorResponse, SearchBody, SearchResponse, SimilarBody
+from search_service.schemas import PUBLIC_ERRORS, SearchBody, SearchResponse, SimilarBody
 
-router = APIRouter(tags=["search"], responses={422: {"model": ErrorResponse}})
+router = APIRouter(tags=["search"], responses=PUBLIC_ERRORS)
 
 
 def run_search(engine, params: SearchBody) -> SearchResponse:
