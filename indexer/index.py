@@ -88,7 +88,7 @@ class Index:
     practices: list[Practice]
     position: dict[str, int]
     faiss: faiss.Index
-    vectors: np.ndarray  # float32 (n_vectors, dim): the same vectors as `faiss`, row for row
+    vectors: np.ndarray  # float32 (n_vectors, dim), read-only memory map: the vectors in `faiss`, row for row
     passages: list[Passage]
     passage_practice: np.ndarray
     text_hashes: list[str]
@@ -122,7 +122,7 @@ class Index:
     def _read(cls, build: Path, manifest: dict[str, Any]) -> "Index":
         counts = manifest["counts"]
         practices = load_corpus(build / PRACTICES)
-        vectors = np.load(build / VECTORS, allow_pickle=False)
+        vectors = np.load(build / VECTORS, allow_pickle=False, mmap_mode="r")  # FAISS holds its own copy
         passage_practice = np.load(build / PASSAGE_PRACTICE, allow_pickle=False)
         vector_index = faiss.read_index(str(build / FAISS))
         raw_passages = json.loads((build / PASSAGES).read_text(encoding="utf-8"))

@@ -41,7 +41,7 @@ class Settings(BaseSettings):
     cors_origins: str = Field("", description="comma-separated origins allowed by CORS; empty = none")
     # Indexer (see docs/index-format.md)
     encoder_backend: Literal["torch", "onnx"] = Field(
-        "torch", description="embedding runtime: PyTorch, or ONNX Runtime (exported locally on first use)"
+        "onnx", description="embedding runtime: onnx (ONNX Runtime, exported locally on first use) or torch"
     )
     threads: int | None = Field(
         1, ge=1, description="CPU threads for the encoder; empty = runtime default (all cores)"
