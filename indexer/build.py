@@ -1,7 +1,9 @@
 """Build a complete index from validated practices into a new build directory, then switch to it.
 
 Embeddings are reused from the current build when the model id and the exact embedded text
-(sha256) match, so a rebuild after editing one practice embeds only that practice's texts.
+(sha256) match, so a rebuild after editing one practice embeds only that practice's texts; the
+passage spans of unchanged practices are reused too, as tokenising every practice again would be
+most of an update's time.
 """
 
 import datetime
@@ -10,7 +12,7 @@ import importlib.metadata
 import json
 import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,7 @@ from indexer.index import (
     resolve_build,
 )
 from indexer.keyword import KeywordIndex
-from indexer.passages import TEMPLATES, Passage, practice_passages, text_hash
+from indexer.passages import TEMPLATES, Passage, Spans, passage_key, passages_from_spans, practice_spans, text_hash
 from indexer.related import compute_related
 from indexer.schema import Practice
 from indexer.settings import Settings
@@ -86,21 +88,36 @@ def is_current(index_dir: Path, corpus_sha256: str, model_id: str) -> bool:
     return manifest["corpus"]["sha256"] == corpus_sha256 and manifest["model"]["id"] == model_id
 
 
-def cached_vectors(index_dir: Path, model_id: str) -> dict[str, np.ndarray]:
-    """text hash -> vector from the current build, if it was made with the same model and is intact."""
+@dataclass
+class BuildCache:
+    """What the current build can lend the next one (empty when it used another model or is damaged)."""
+
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)  # text hash -> vector
+    spans: dict[str, Spans] = field(default_factory=dict)  # passage_key(practice) -> its passages' spans
+
+
+def read_cache(index_dir: Path, model_id: str, passage_tokens: int) -> BuildCache:
+    """Vectors keyed by (model id, embedded text); spans too when the passage size is unchanged."""
     try:
         build = resolve_build(index_dir)
         manifest = read_manifest(build)
         check_files(build, manifest)
         if manifest["model"]["id"] != model_id:
-            return {}
+            return BuildCache()
         hashes = json.loads((build / TEXT_HASHES).read_text(encoding="utf-8"))
         vectors = np.load(build / VECTORS, allow_pickle=False)
-    except (IndexLoadError, OSError, ValueError, KeyError):
-        return {}  # no usable cache: embed everything
-    if len(hashes) != len(vectors):
-        return {}
-    return dict(zip(hashes, vectors, strict=True))
+        rows = json.loads((build / PASSAGES).read_text(encoding="utf-8"))
+        with open(build / PRACTICES, encoding="utf-8") as fh:
+            keys = [passage_key(Practice.model_construct(**json.loads(line))) for line in fh if line.strip()]
+    except (IndexLoadError, OSError, ValueError, KeyError, TypeError, AttributeError):
+        return BuildCache()  # no usable cache: split and embed everything
+    if not len(hashes) == len(vectors) == len(rows):
+        return BuildCache()
+    cache = BuildCache(vectors=dict(zip(hashes, vectors, strict=True)))
+    if manifest.get("passage_tokens") == passage_tokens:
+        for row in rows:
+            cache.spans.setdefault(keys[row["practice"]], []).append((row["field"], row["start"], row["end"]))
+    return cache
 
 
 def embed(
@@ -148,17 +165,16 @@ def build_locked(
     clean_stale(index_dir)
     corpus_sha256 = corpus_sha256 or corpus_digest(practices)
 
-    pairs = [
-        pair
-        for position, practice in enumerate(practices)
-        for pair in practice_passages(
-            practice, position, encoder.tokenizer, encoder.max_tokens, settings.passage_tokens
-        )
-    ]
+    cache = read_cache(index_dir, encoder.model_id, settings.passage_tokens) if use_cache else BuildCache()
+    pairs = []
+    for position, practice in enumerate(practices):
+        spans = cache.spans.get(passage_key(practice))
+        if spans is None:  # new or edited: tokenise and split (the slow part of an update)
+            spans = practice_spans(practice, encoder.tokenizer, encoder.max_tokens, settings.passage_tokens)
+        pairs.extend(passages_from_spans(practice, position, spans))
     passages = [p for p, _ in pairs]
     texts = [t for _, t in pairs]
-    cache = cached_vectors(index_dir, encoder.model_id) if use_cache else {}
-    vectors, embedded = embed(texts, encoder, cache, show_progress)
+    vectors, embedded = embed(texts, encoder, cache.vectors, show_progress)
     passage_practice = np.array([p.practice for p in passages], dtype=np.int32)
 
     build_id = new_build_id(corpus_sha256)

@@ -10,6 +10,7 @@ non-blank character of the field: nothing is silently truncated by the model.
 """
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -100,15 +101,36 @@ def _best_cut(window: np.ndarray, target: int, allowed: set[int]) -> int | None:
     return min(candidates)[2] if candidates else None
 
 
+Spans = list[tuple[str, int, int]]  # (field, start, end) of each passage of one practice, in order
+
+
+def passage_key(practice: Practice) -> str:
+    """Digest of exactly what a practice's passages depend on, to reuse them when it is unchanged."""
+    return text_hash(json.dumps([practice.title, practice.topics, practice.purpose, practice.description]))
+
+
+def practice_spans(practice: Practice, tokenizer: Any, window: int, passage_tokens: int) -> Spans:
+    """Purpose first (one span unless it cannot fit the window), then the description's passages."""
+    spans: Spans = []
+    for field, limit in (("purpose", window), ("description", min(passage_tokens, window))):
+        prefix = prefix_for(practice, field)  # type: ignore[arg-type]
+        spans.extend(
+            (field, start, end) for start, end in split_passages(getattr(practice, field), tokenizer, limit, prefix)
+        )
+    return spans
+
+
+def passages_from_spans(practice: Practice, position: int, spans: Spans) -> list[tuple[Passage, str]]:
+    """(passage, text to embed) for each span: the template's prefix + the passage text."""
+    out: list[tuple[Passage, str]] = []
+    for field, start, end in spans:
+        passage = Passage(position, field, getattr(practice, field)[start:end], start, end)  # type: ignore[arg-type]
+        out.append((passage, prefix_for(practice, field) + passage.text))  # type: ignore[arg-type]
+    return out
+
+
 def practice_passages(
     practice: Practice, position: int, tokenizer: Any, window: int, passage_tokens: int
 ) -> list[tuple[Passage, str]]:
     """Every (passage, text to embed) of one practice: purpose first, then description passages."""
-    out: list[tuple[Passage, str]] = []
-    for field, limit in (("purpose", window), ("description", min(passage_tokens, window))):
-        value: str = getattr(practice, field)
-        prefix = prefix_for(practice, field)  # type: ignore[arg-type]
-        for start, end in split_passages(value, tokenizer, limit, prefix):
-            passage = Passage(position, field, value[start:end], start, end)  # type: ignore[arg-type]
-            out.append((passage, prefix + passage.text))
-    return out
+    return passages_from_spans(practice, position, practice_spans(practice, tokenizer, window, passage_tokens))

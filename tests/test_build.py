@@ -130,6 +130,17 @@ def test_same_input_gives_the_same_index(tmp_path, built_index, encoder, index):
     assert [[o for o, _ in v] for v in again.related.values()] == [[o for o, _ in v] for v in index.related.values()]
 
 
+def test_a_new_passage_size_splits_again_instead_of_reusing_spans(index_copy, encoder):
+    smaller = index_copy.model_copy(update={"passage_tokens": 64})
+    build_index(load_corpus(smaller.data), smaller, encoder)
+    index = Index.load(smaller.index, encoder.model_id)
+    assert index.manifest["passage_tokens"] == 64
+    for p in index.passages:
+        if p.field == "description":
+            practice = index.practices[p.practice]
+            assert encoder.count_tokens([prefix_for(practice, "description") + p.text])[0] <= 64
+
+
 def test_old_builds_are_pruned_to_the_last_two(index_copy, encoder):
     practices = load_corpus(index_copy.data)
     ids = [build_index(practices, index_copy, encoder).build_id for _ in range(3)]
