@@ -38,7 +38,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(built_index,
              "--checks", "all", "--exclude-checks", "positive_data_acceptance,negative_data_rejection",
              "--max-examples", "60", "--seed", "20261127", "--workers", "2", "--no-shrink",
              "--request-timeout", "30", "--report", "json", "--report-json-path", str(report)],
-            capture_output=True, text=True, timeout=420)
+            capture_output=True, text=True, timeout=420, cwd=tmp_path)  # its example database stays out of the repo
         statuses = served(server.base)
     summary = json.loads(report.read_text(encoding="utf-8"))
     assert run.returncode == 0, run.stdout[-6000:]
