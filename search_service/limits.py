@@ -34,6 +34,19 @@ async def send_error(send: Send, status: int, detail: str, param: str | None = N
     await send({"type": "http.response.body", "body": body})
 
 
+# A client that sends its whole body before reading the answer (urllib, most scripts) gets a broken pipe,
+# not the 413, if the server closes first; so bodies up to this size are read and thrown away first.
+DRAIN_MAX_BYTES = 8 * 1024 * 1024
+
+
+async def drain(receive: Receive) -> None:
+    """Read the body to its end without keeping it (Timeouts bounds how long this may take)."""
+    more = True
+    while more:
+        message = await receive()
+        more = message["type"] == "http.request" and message.get("more_body", False)
+
+
 class BodySizeLimit:
     """Refuse bodies over `max_bytes` with 413: by Content-Length before reading, or while chunks arrive."""
 
@@ -47,6 +60,12 @@ class BodySizeLimit:
         detail = f"request body larger than {self.max_bytes} bytes"
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+            if int(declared) <= DRAIN_MAX_BYTES:
+                try:
+                    await drain(receive)
+                except HTTPException as err:  # the body stalled (408): that is the answer then
+                    await send_error(send, err.status_code, str(err.detail))
+                    return
             await send_error(send, 413, detail, "body")
             return
         received = 0

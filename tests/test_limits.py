@@ -1,9 +1,12 @@
 """Limits: body size (413), query and page caps (422), slow clients (408), slow handlers (503), rate limit (429)."""
 
 import contextlib
+import json
 import socket
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 
 import pytest
@@ -125,3 +128,25 @@ def test_slow_body_is_cut_off_with_408(built_index, encoder):
     assert reply.startswith(b"HTTP/1.1 408"), reply[:200]
     assert b'"detail"' in reply and b"Traceback" not in reply
     assert 0.9 <= elapsed < 4
+
+
+def test_a_client_that_sends_a_huge_body_before_reading_still_gets_413(built_index, encoder):
+    """urllib writes the whole body before it reads: the 413 must not be lost to a broken pipe."""
+    app = build_app(built_index.model_copy(update={"rate_limit_per_minute": 0}), encoder)
+    request = urllib.request.Request("http://127.0.0.1:{port}/similar", data=b'{"text": "' + b"x" * 3_000_000 + b'"}',
+                                     method="POST", headers={"Content-Type": "application/json"})
+    with threaded_server(app) as port:
+        request.full_url = request.full_url.format(port=port)
+        for _ in range(3):
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=30)
+            assert refused.value.code == 413
+            assert json.loads(refused.value.read())["errors"][0]["param"] == "body"
+
+
+def test_a_declared_body_that_never_comes_is_408(built_index, encoder):
+    app = build_app(built_index.model_copy(update={"body_timeout_s": 1.0, "rate_limit_per_minute": 0}), encoder)
+    with threaded_server(app) as port, socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(b"POST /similar HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                     b"Content-Length: 1000000\r\n\r\n" + b"x" * 1000)
+        assert sock.recv(65536).startswith(b"HTTP/1.1 408")
