@@ -87,7 +87,7 @@ class Encoder:
         return cls(
             settings.model_path,
             backend=settings.encoder_backend,
-            threads=settings.threads,
+            threads=settings.threads or None,
             onnx_dir=settings.onnx_dir,
             batch_size=settings.batch_size,
         )

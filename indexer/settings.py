@@ -43,8 +43,8 @@ class Settings(BaseSettings):
     encoder_backend: Literal["torch", "onnx"] = Field(
         "onnx", description="embedding runtime: onnx (ONNX Runtime, exported locally on first use) or torch"
     )
-    threads: int | None = Field(
-        1, ge=1, description="CPU threads for the encoder; empty = runtime default (all cores)"
+    threads: int = Field(
+        1, ge=0, le=64, description="CPU threads for the encoder (1: best on 2 shared cores); 0 = runtime default"
     )
     onnx_dir: Path = Field(Path("models/onnx"), description="where the local ONNX export of the model is cached")
     batch_size: int = Field(32, ge=1, le=1024, description="texts per encoder batch while building")
