@@ -28,8 +28,13 @@ DIM = 384
 
 
 def clustered(n: int, centers: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Unit vectors around topic centres: closer to real sentence embeddings than uniform noise."""
-    x = centers[rng.integers(0, len(centers), n)] + 0.35 * rng.standard_normal((n, DIM), dtype=np.float32)
+    """Unit vectors around topic centres: closer to real sentence embeddings than uniform noise.
+
+    Centre and noise both have norm ~1, so two practices of one topic have cosine ~0.5, about
+    what all-MiniLM-L6-v2 gives two practices on the same theme; 5,000 topics.
+    """
+    noise = rng.standard_normal((n, DIM), dtype=np.float32) * (1.0 / np.sqrt(DIM))
+    x = centers[rng.integers(0, len(centers), n)] + noise
     return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
 
 
@@ -50,7 +55,7 @@ def main() -> None:
     host = machine()  # before we load the machine ourselves
     settings = Settings()
     rng = np.random.default_rng(0)
-    centers = rng.standard_normal((2000, DIM), dtype=np.float32) / np.sqrt(DIM)
+    centers = rng.standard_normal((5000, DIM), dtype=np.float32) / np.sqrt(DIM)
     vectors = clustered(args.practices * args.vectors_per_practice, centers, rng)
     queries = clustered(args.queries, centers, rng)
 
