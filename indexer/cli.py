@@ -37,7 +37,8 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     from indexer.build import build_index, is_current, sha256_file
     from indexer.encoder import Encoder, model_id_for
 
-    settings = settings.model_copy(update={"data": args.data or settings.data, "index": args.out or settings.index})
+    chosen = {"data": args.data, "index": args.out, "model": args.model}
+    settings = settings.model_copy(update={k: v for k, v in chosen.items() if v is not None})
     practices = load_corpus(settings.data)  # refuse invalid data before loading the model
     digest = sha256_file(settings.data)
     if args.if_stale and is_current(settings.index, digest, model_id_for(settings.model_path)):
@@ -82,9 +83,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     encoder = Encoder.from_settings(settings)
     index = Index.load(args.index or settings.index, encoder.model_id)
-    config = RankingConfig(fusion=settings.fusion, weight=settings.fusion_weight,
-                           semantic_floor=settings.semantic_floor, keyword_floor=settings.keyword_floor,
-                           duplicate_threshold=settings.duplicate_threshold, mmr_lambda=settings.mmr_lambda)
+    config = RankingConfig.from_settings(settings)
     queries = load_queries(args.queries, args.split)
     related = load_related(args.related, args.split) if args.related.exists() else []
     progress = (lambda msg: print(f"eval: {msg}", file=sys.stderr)) if sys.stderr.isatty() else None
@@ -115,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="validate the corpus, embed it and switch the index to a new build")
     p.add_argument("--data", type=Path, default=None, help="corpus file (default: PRACTICE_SEARCH_DATA)")
     p.add_argument("--out", type=Path, default=None, help="index directory (default: PRACTICE_SEARCH_INDEX)")
+    p.add_argument("--model", default=None, help="model name or path (default: PRACTICE_SEARCH_MODEL)")
     p.add_argument("--if-stale", action="store_true", help="do nothing if the index matches corpus and model")
     p.add_argument("--no-cache", action="store_true", help="re-embed every text instead of reusing vectors")
     p.set_defaults(func=cmd_build, source_arg="data")

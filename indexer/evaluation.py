@@ -181,14 +181,8 @@ def title_weight_index(index: Index, title_weight: float) -> Index:
 
 
 def ranked(engine: SearchEngine, text: str, mode: Mode, depth: int = DEPTH) -> list[tuple[str, float]]:
-    """(id, score) of the first `depth` results, exactly the list `engine.search` pages through.
-
-    Reads the engine's ranked pool directly: `search()` would also cut a snippet for every hit,
-    which costs more than the ranking itself and is not what is measured here.
-    """
-    pool = engine._pool(text, mode, Filters())
-    return [(engine.practices[int(p)].id, float(s)) for p, s in zip(pool.positions[:depth], pool.scores[:depth],
-                                                                       strict=True)]
+    """(id, score) of the first `depth` results, exactly the list `engine.search` pages through."""
+    return engine.ranked(text, mode, Filters(), depth)
 
 
 def run_queries(engine: SearchEngine, queries: Sequence[EvalQuery], mode: Mode,

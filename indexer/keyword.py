@@ -39,10 +39,22 @@ class KeywordIndex:
         self.title_weight = title_weight
         self._stemmer = Stemmer.Stemmer("english")
         self._lock = threading.Lock()  # PyStemmer objects are not thread-safe; the service is threaded
+        self._word_stems: dict[str, tuple[str, ...]] = {}
 
     def tokenize(self, text: str) -> list[str]:
         """Lower-cased, stop words removed, Snowball-stemmed: the index's own tokens."""
         return self._tokenize_many([text])[0]
+
+    def word_stems(self, word: str) -> tuple[str, ...]:
+        """The index tokens of one word ("anti-rumour" -> anti, rumour), memoised: snippets ask per word."""
+        stems = self._word_stems.get(word)
+        if stems is None:
+            parts = [w for w in _WORD.findall(word.lower()) if w not in _STOP]
+            with self._lock:
+                stems = tuple(self._stemmer.stemWords(parts))
+            if len(self._word_stems) < 100_000:
+                self._word_stems[word] = stems
+        return stems
 
     def _tokenize_many(self, texts: list[str]) -> list[list[str]]:
         with self._lock:

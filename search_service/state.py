@@ -9,21 +9,9 @@ from indexer.settings import Settings
 from search_service.metrics import Metrics
 
 
-def ranking_config(settings: Settings) -> RankingConfig:
-    return RankingConfig(
-        fusion=settings.fusion,
-        weight=settings.fusion_weight,
-        semantic_floor=settings.semantic_floor,
-        keyword_floor=settings.keyword_floor,
-        duplicate_threshold=settings.duplicate_threshold,
-        mmr_lambda=settings.mmr_lambda,
-        cache_size=settings.query_cache_size,
-    )
-
-
 def load_engine(settings: Settings, encoder) -> SearchEngine:
     """Raises IndexLoadError with one sentence when the index is missing, corrupt or for another model."""
-    return SearchEngine(Index.load(settings.index, encoder.model_id), encoder, ranking_config(settings))
+    return SearchEngine(Index.load(settings.index, encoder.model_id), encoder, RankingConfig.from_settings(settings))
 
 
 @dataclass

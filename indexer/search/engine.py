@@ -21,20 +21,31 @@ from indexer.search.facets import Facets, count_facets
 from indexer.search.filters import Filters, mask
 from indexer.search.snippets import Snippet, make_snippet
 from indexer.search.typos import TypoCorrector
+from indexer.settings import Settings
 
 Mode = Literal["hybrid", "semantic", "keyword"]
 
 
+NEAREST_WHEN_NONE = 3  # results shown, flagged, when nothing is a close match
+
+
 @dataclass(frozen=True)
 class RankingConfig:
-    fusion: Literal["convex", "rrf"] = "convex"
-    weight: float = 0.6
-    semantic_floor: float = 0.30
-    keyword_floor: float = 0.15
-    nearest_when_none: int = 3
-    duplicate_threshold: float = 0.90
-    mmr_lambda: float = 0.7
-    cache_size: int = 512
+    """The ranking knobs; their defaults and documentation live in Settings, the one configuration."""
+
+    fusion: Literal["convex", "rrf"]
+    weight: float
+    semantic_floor: float
+    keyword_floor: float
+    duplicate_threshold: float
+    mmr_lambda: float
+    cache_size: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "RankingConfig":
+        return cls(fusion=settings.fusion, weight=settings.fusion_weight, semantic_floor=settings.semantic_floor,
+                   keyword_floor=settings.keyword_floor, duplicate_threshold=settings.duplicate_threshold,
+                   mmr_lambda=settings.mmr_lambda, cache_size=settings.query_cache_size)
 
 
 @dataclass(frozen=True)
@@ -88,10 +99,10 @@ class _LRU:
 
 
 class SearchEngine:
-    def __init__(self, index: Index, encoder, config: RankingConfig | None = None):
+    def __init__(self, index: Index, encoder, config: RankingConfig):
         self.index = index
         self.encoder = encoder
-        self.config = config or RankingConfig()
+        self.config = config
         self.practices = index.practices
         self._pp = np.asarray(index.passage_practice, dtype=np.int64)
         self._n = len(self.practices)
@@ -105,6 +116,7 @@ class SearchEngine:
         self._profiles = index.vectors[np.asarray(profile_rows, dtype=np.int64)]
         keyword = index.keyword
         self._stem = keyword.tokenize
+        self._passage_stems: dict[int, frozenset] = {}
         known_stems = set(keyword.tokenize(" ".join(keyword.vocabulary)))
         self._typos = TypoCorrector(keyword.vocabulary, known_stems, keyword.tokenize)
         self._bm25_cache = _LRU(self.config.cache_size)
@@ -201,7 +213,7 @@ class SearchEngine:
         order = order[allowed[order] & np.isfinite(scores[order])]
         close_order = order[close[order]]
         close_match = len(close_order) > 0
-        chosen = close_order if close_match else order[: cfg.nearest_when_none]
+        chosen = close_order if close_match else order[:NEAREST_WHEN_NONE]
         return _Pool(chosen, scores[chosen], close[chosen], best_rows[chosen], stems, tuple(corrections),
                      close_match, notice)
 
@@ -227,6 +239,13 @@ class SearchEngine:
                     self._snippet(int(pool.positions[i]), int(pool.best_rows[i]), pool.query_stems))
                 for i in page]
         return Page(len(pool.positions), hits, pool.close_match, list(pool.corrections), pool.notice)
+
+    def ranked(self, q: str, mode: Mode = "hybrid", filters: Filters | None = None,
+               depth: int = 50) -> list[tuple[str, float]]:
+        """(id, score) of the first `depth` results, the list `search` pages through, without snippets."""
+        pool = self._pool(q, mode, filters or Filters())
+        return [(self.practices[int(p)].id, float(s)) for p, s in zip(pool.positions[:depth], pool.scores[:depth],
+                                                                         strict=True)]
 
     def facets(self, q: str = "", mode: Mode = "hybrid", filters: Filters | None = None) -> Facets:
         pool = self._pool(q, mode, filters or Filters())
@@ -264,8 +283,12 @@ class SearchEngine:
             return None
         rows = self._rows_of[position]
         if stems:
-            def hits(row: int) -> int:
-                return len(set(self._stem(self.index.passages[row].text)) & stems)
-            best_row = max(rows, key=lambda r: (hits(r), r == best_row))
+            best_row = max(rows, key=lambda r: (len(self._stems_of(r) & stems), r == best_row))
         passage = self.index.passages[best_row]
-        return make_snippet(passage.field, passage.text, set(stems), self._stem)
+        return make_snippet(passage.field, passage.text, set(stems), self.index.keyword.word_stems)
+
+    def _stems_of(self, row: int) -> frozenset:
+        stems = self._passage_stems.get(row)
+        if stems is None:
+            stems = self._passage_stems[row] = frozenset(self._stem(self.index.passages[row].text))
+        return stems

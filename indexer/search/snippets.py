@@ -17,7 +17,7 @@ class Snippet:
 def term_spans(text: str, query_stems: set[str], stem) -> list[tuple[int, int]]:
     if not query_stems:
         return []
-    return [(m.start(), m.end()) for m in WORD.finditer(text) if set(stem(m.group(0).lower())) & query_stems]
+    return [(m.start(), m.end()) for m in WORD.finditer(text) if set(stem(m.group(0))) & query_stems]
 
 
 def make_snippet(field: str, text: str, query_stems: set[str], stem) -> Snippet:
