@@ -59,7 +59,9 @@ class Settings(BaseSettings):
         64, ge=8, description="HNSW build-time candidate list size (64: recall@10 >= 0.95 in bench/scale.py)"
     )
     hnsw_ef_search: int = Field(128, ge=8, description="HNSW query-time candidate list size (recall vs speed)")
-    title_weight: float = Field(2.0, gt=0, description="BM25 weight of a title match relative to purpose/description")
+    title_weight: float = Field(
+        1.0, gt=0, description="BM25 weight of the title field, added to the purpose+description BM25 (dev: 1 > 2)"
+    )
     related_k: int = Field(30, ge=1, le=200, description="related practices precomputed per practice")
     keep_builds: int = Field(2, ge=1, le=20, description="index builds kept on disk (the current one included)")
     # Ranking (chosen on the dev half of data/eval; see bench/results)
