@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import faiss
 import numpy as np
 import pytest
 
@@ -139,6 +140,17 @@ def test_a_new_passage_size_splits_again_instead_of_reusing_spans(index_copy, en
         if p.field == "description":
             practice = index.practices[p.practice]
             assert encoder.count_tokens([prefix_for(practice, "description") + p.text])[0] <= 64
+
+
+def test_above_flat_max_the_vectors_go_into_hnsw(index_copy, encoder):
+    hnsw = index_copy.model_copy(update={"flat_max": 10})
+    build_index(load_corpus(hnsw.data), hnsw, encoder)
+    index = Index.load(hnsw.index, encoder.model_id)
+    assert index.manifest["index"]["type"] == "hnsw"
+    assert isinstance(index.faiss, faiss.IndexHNSWFlat)
+    assert index.faiss.hnsw.efSearch == hnsw.hnsw_ef_search
+    for practice in index.practices:
+        assert best_practices(index, encoder.encode([practice.purpose])[0])[0] == practice.id
 
 
 def test_old_builds_are_pruned_to_the_last_two(index_copy, encoder):
