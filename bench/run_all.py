@@ -14,7 +14,7 @@ bench/results/run_all.log:
 
 `--skip STEP,...` reuses that step's last JSON (the summary says so, with its date). `--quick`
 shortens the http and scale runs for a smoke test; its numbers are not the published ones.
-Writes bench/results/summary.md and summary.json, and the table in docs/benchmarks.md.
+Writes bench/results/summary.md and summary.json, and the table in README.md (Benchmarks).
 """
 
 import argparse
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from bench.machine import machine  # noqa: E402
 
 STEPS = ("index", "eval", "build", "http", "scale", "plots")
-DOCS = ROOT / "docs" / "benchmarks.md"
+DOCS = ROOT / "README.md"
 START, END = "<!-- latest summary: written by bench/run_all.py -->", "<!-- end of summary -->"
 
 
@@ -104,7 +104,7 @@ def rows(results: dict[str, dict[str, Any] | None]) -> list[tuple[str, str, str]
 
 
 def refresh_docs(summary: str) -> None:
-    """Put the latest table between the markers of docs/benchmarks.md, so the docs show what was measured."""
+    """Put the latest table between the markers in README.md, so the docs show what was measured."""
     if not DOCS.exists():
         return
     text = DOCS.read_text(encoding="utf-8")
@@ -112,8 +112,8 @@ def refresh_docs(summary: str) -> None:
     _, end, tail = rest.partition(END)
     if not (start and end):
         return
-    body = summary.split("\n", 2)[2].replace("](latency.png)", "](../bench/results/latency.png)")
-    body = body.replace("](quality.png)", "](../bench/results/quality.png)")
+    body = summary.split("\n", 2)[2].replace("](latency.png)", "](bench/results/latency.png)")
+    body = body.replace("](quality.png)", "](bench/results/quality.png)")
     DOCS.write_text(f"{head}{START}\n{body.strip()}\n{END}{tail}", encoding="utf-8")
 
 
