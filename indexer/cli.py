@@ -10,7 +10,7 @@ from indexer.encoder import ModelLoadError
 from indexer.importer import import_file
 from indexer.index import IndexLoadError
 from indexer.problems import CorpusError
-from indexer.settings import Settings
+from indexer.settings import Settings, SettingsError, load_settings
 
 
 def _report(err: CorpusError, path: Path) -> int:
@@ -140,7 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    settings = Settings()
+    try:
+        settings = load_settings()
+    except SettingsError as err:
+        print(f"indexer: invalid setting: {err}", file=sys.stderr)
+        return 2
     try:
         return args.func(args, settings)
     except CorpusError as err:

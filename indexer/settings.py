@@ -10,7 +10,7 @@ Settings object. Every field is documented in README.md (a test keeps them in st
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -100,3 +100,17 @@ class Settings(BaseSettings):
     @property
     def cors_origin_list(self) -> list[str]:
         return _split(self.cors_origins)
+
+
+class SettingsError(Exception):
+    """An environment variable holds a value that cannot be used; the message names it, never the value."""
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, or SettingsError in one line (values are not echoed: keys are secret)."""
+    try:
+        return Settings()
+    except ValidationError as err:
+        reason = "; ".join(f"PRACTICE_SEARCH_{'_'.join(map(str, e['loc'])).upper()}: "
+                           f"{str(e['msg']).removeprefix('Value error, ')}" for e in err.errors())
+        raise SettingsError(reason) from None

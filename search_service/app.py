@@ -9,12 +9,11 @@ from typing import NoReturn
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from pydantic import ValidationError
 
 from indexer.encoder import Encoder, ModelLoadError
 from indexer.index import IndexLoadError
 from indexer.problems import CorpusError
-from indexer.settings import Settings
+from indexer.settings import Settings, SettingsError, load_settings
 from indexer.updates import resume_pending
 from search_service import errors
 from search_service.limits import BodySizeLimit, RateLimit, Timeouts
@@ -55,17 +54,11 @@ def _refuse(reason: str) -> NoReturn:
     raise SystemExit(1)
 
 
-def _settings_problem(err: ValidationError) -> str:
-    # loc and msg only: the rejected value (it may be an admin key) is never printed
-    return "; ".join(f"PRACTICE_SEARCH_{'_'.join(map(str, e['loc'])).upper()}: "
-                     f"{str(e['msg']).removeprefix('Value error, ')}" for e in err.errors())
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     try:
-        settings = settings or Settings()
-    except ValidationError as err:
-        _refuse(_settings_problem(err))
+        settings = settings or load_settings()
+    except SettingsError as err:
+        _refuse(str(err))
     try:
         encoder = Encoder.from_settings(settings)
         resume_pending(settings, encoder=encoder)

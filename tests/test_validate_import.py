@@ -142,3 +142,10 @@ def test_import_failing_half_way_leaves_file_byte_identical(tmp_path, monkeypatc
         import_file(tmp_path / "in.jsonl", into)
     assert into.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_cli_bad_setting_is_one_line(monkeypatch, capsys):
+    monkeypatch.setenv("PRACTICE_SEARCH_ENCODER_BACKEND", "bogus")
+    assert main(["validate", "data/practices.jsonl"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("indexer: invalid setting: PRACTICE_SEARCH_ENCODER_BACKEND") and err.count("\n") == 1
