@@ -13,6 +13,13 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def remove_stale_temps(path: Path) -> None:
+    """Delete temp files a killed write_atomic(path) left; call only where no writer of `path` can run."""
+    path = Path(path)
+    for tmp in path.parent.glob(f".{path.name}.*.tmp"):
+        tmp.unlink(missing_ok=True)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

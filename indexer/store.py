@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from indexer.atomic import fsync_dir, write_atomic
+from indexer.atomic import fsync_dir, remove_stale_temps, write_atomic
 
 POINTER = "CURRENT"
 BUILDS = "builds"
@@ -60,7 +60,8 @@ def make_temp_build(index_dir: Path, build_id: str) -> Path:
 
 
 def clean_stale(index_dir: Path) -> None:
-    """Remove temp builds left by a killed writer; only call while holding the writer lock."""
+    """Remove temp builds and pointer temp files left by a killed writer; only call holding the writer lock."""
+    remove_stale_temps(index_dir / POINTER)
     builds = index_dir / BUILDS
     if builds.is_dir():
         for tmp in builds.glob(f"{TMP_PREFIX}*"):

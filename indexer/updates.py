@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from indexer.atomic import write_atomic
+from indexer.atomic import remove_stale_temps, write_atomic
 from indexer.build import build_locked, is_current, sha256_file
 from indexer.corpus import load_corpus, parse_records, save_corpus
 from indexer.encoder import Encoder
@@ -41,6 +41,8 @@ PENDING = "PENDING"
 def _pending(settings: Settings) -> Iterator[None]:
     """Mark an edit in flight; the marker stays if the process dies before the new build is current."""
     marker = Path(settings.index) / PENDING
+    for path in (marker, Path(settings.data)):
+        remove_stale_temps(path)
     write_atomic(marker, str(Path(settings.data).resolve()).encode())
     yield
     marker.unlink()

@@ -156,3 +156,12 @@ def test_cli_upsert_reports_bad_records_with_file_and_line(index_copy, tmp_path)
     assert result.returncode == 1
     assert f"{bad}:1:" in result.stderr and f"{bad}:2: json" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_temp_files_of_a_killed_write_are_removed_by_the_next_edit(index_copy, encoder):
+    leftovers = [index_copy.data.parent / f".{index_copy.data.name}.abc123.tmp",
+                 index_copy.index / ".CURRENT.abc123.tmp", index_copy.index / ".PENDING.abc123.tmp"]
+    for path in leftovers:
+        path.write_bytes(b"half")
+    delete_practices(index_copy, [load_corpus(index_copy.data)[0].id], encoder=encoder)
+    assert [p for p in leftovers if p.exists()] == []
