@@ -11,13 +11,15 @@ half an export behind).
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import os
 import shutil
 import tempfile
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
@@ -55,6 +57,23 @@ class ModelLoadError(Exception):
     """The configured model is missing or unreadable (offline: nothing is downloaded instead)."""
 
 
+class LockedTokenizer:
+    """A private copy of the model's tokenizer, one caller at a time.
+
+    Hugging Face fast tokenizers keep truncation settings as mutable state: passage splitting (no
+    truncation) racing the model's own encode (truncation on) in another thread returns wrong
+    offsets. The copy keeps the two apart; the lock keeps concurrent splitters apart.
+    """
+
+    def __init__(self, tokenizer: Any):
+        self._tokenizer = copy.deepcopy(tokenizer)
+        self._lock = threading.Lock()
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with self._lock:
+            return self._tokenizer(*args, **kwargs)
+
+
 class Encoder:
     """One loaded model; `encode` is the only way the project turns text into vectors."""
 
@@ -80,7 +99,7 @@ class Encoder:
             raise ModelLoadError(f"cannot load model {model_path!r}: {str(err).splitlines()[0]}") from err
         self.dim: int = int(self.model.get_embedding_dimension() or 0)
         self.max_tokens: int = int(self.model.max_seq_length)
-        self.tokenizer = self.model.tokenizer
+        self.tokenizer = LockedTokenizer(self.model.tokenizer)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Encoder:
