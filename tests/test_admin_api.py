@@ -12,8 +12,8 @@ KEY = "k" * 40
 
 
 @pytest.fixture
-def admin(small_settings, encoder):
-    settings = small_settings.model_copy(update={"admin_keys": f"{'x' * 32},{KEY}"})
+def admin(index_copy, encoder):
+    settings = index_copy.model_copy(update={"admin_keys": f"{'x' * 32},{KEY}"})
     return TestClient(build_app(settings, encoder)), settings
 
 
@@ -24,8 +24,8 @@ def new_record(**changes) -> dict:
     return {**base, **changes}
 
 
-def test_admin_routes_are_off_without_keys(small_settings, encoder):
-    client = TestClient(build_app(small_settings, encoder))
+def test_admin_routes_are_off_without_keys(index_copy, encoder):
+    client = TestClient(build_app(index_copy, encoder))
     assert client.delete("/practices/anything").status_code == 404
     assert client.post("/admin/reload").status_code == 404
     assert "PRACTICE_SEARCH_ADMIN_KEYS" in client.put("/practices/x", json={}).json()["detail"]

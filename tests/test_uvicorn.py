@@ -37,8 +37,8 @@ def wait_ready(proc, base: str, timeout: float = 90) -> None:
     raise AssertionError("service not ready in time")
 
 
-def test_search_over_real_http(small_settings):
-    proc, base = start(small_settings)
+def test_search_over_real_http(index_copy):
+    proc, base = start(index_copy)
     try:
         wait_ready(proc, base)
         body = httpx.get(base + "/search", params={"q": "immigrant council", "limit": 3}).json()
@@ -50,8 +50,8 @@ def test_search_over_real_http(small_settings):
         proc.wait(10)
 
 
-def test_refuses_to_start_without_an_index(tmp_path, small_settings):
-    settings = small_settings.model_copy(update={"index": tmp_path / "nothing-here"})
+def test_refuses_to_start_without_an_index(tmp_path, index_copy):
+    settings = index_copy.model_copy(update={"index": tmp_path / "nothing-here"})
     proc, _ = start(settings)
     out, _ = proc.communicate(timeout=90)
     assert proc.returncode == 1
