@@ -77,15 +77,30 @@ def corpus_digest(practices: list[Practice]) -> str:
     return hashlib.sha256(dump_corpus(practices)).hexdigest()
 
 
-def is_current(index_dir: Path, corpus_sha256: str, model_id: str) -> bool:
-    """True when the current build was made from this corpus, with this model, in this format, and is intact."""
+def build_parameters(settings: Settings) -> dict[str, Any]:
+    """The settings that shape a build's contents: a change in any of them makes the index stale."""
+    return {
+        "passage_tokens": settings.passage_tokens,
+        "title_weight": settings.title_weight,
+        "related_k": settings.related_k,
+        "flat_max": settings.flat_max,
+        "hnsw_m": settings.hnsw_m,
+        "hnsw_ef_construction": settings.hnsw_ef_construction,
+        "hnsw_ef_search": settings.hnsw_ef_search,
+    }
+
+
+def is_current(index_dir: Path, corpus_sha256: str, model_id: str, settings: Settings) -> bool:
+    """True when the current build was made from this corpus, with this model and these build settings, in this
+    format, and is intact."""
     try:
         build = resolve_build(index_dir)
         manifest = read_manifest(build)
         check_files(build, manifest)
     except IndexLoadError:
         return False
-    return manifest["corpus"]["sha256"] == corpus_sha256 and manifest["model"]["id"] == model_id
+    return (manifest["corpus"]["sha256"] == corpus_sha256 and manifest["model"]["id"] == model_id
+            and manifest.get("build_parameters") == build_parameters(settings))
 
 
 @dataclass
@@ -271,5 +286,6 @@ def _manifest(
             "stopwords": "en",
         },
         "related_k": settings.related_k,
+        "build_parameters": build_parameters(settings),
         "files": files,
     }

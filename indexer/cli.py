@@ -41,7 +41,7 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     settings = settings.model_copy(update={k: v for k, v in chosen.items() if v is not None})
     practices = load_corpus(settings.data)  # refuse invalid data before loading the model
     digest = sha256_file(settings.data)
-    if args.if_stale and is_current(settings.index, digest, model_id_for(settings.model_path)):
+    if args.if_stale and is_current(settings.index, digest, model_id_for(settings.model_path), settings):
         print(f"{settings.index}: up to date with {settings.data}; nothing to do")
         return 0
     encoder = Encoder.from_settings(settings)

@@ -99,7 +99,7 @@ def sync_index(settings: Settings, *, encoder: Encoder | None = None) -> str:
     with writer_lock(Path(settings.index)):
         digest = sha256_file(settings.data)
         current = current_build(Path(settings.index))
-        if current is not None and is_current(Path(settings.index), digest, encoder.model_id):
+        if current is not None and is_current(Path(settings.index), digest, encoder.model_id, settings):
             return current.name
         practices = load_corpus(settings.data)
         return build_locked(practices, settings, encoder, corpus_sha256=digest).build_id

@@ -1,6 +1,7 @@
 """Building the index: what gets embedded, what the vector and keyword indexes find, the build files."""
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -159,8 +160,9 @@ def test_old_builds_are_pruned_to_the_last_two(index_copy, encoder):
     assert sorted(p.name for p in (index_copy.index / BUILDS).iterdir()) == ids[-2:]
 
 
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "indexer", *args], capture_output=True, text=True, cwd=cwd)
+def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "indexer", *args], capture_output=True, text=True, cwd=cwd,
+                          env={**os.environ, **(env or {})})
 
 
 def test_cli_build_refuses_an_invalid_corpus_listing_every_error(tmp_path):
@@ -183,3 +185,11 @@ def test_cli_build_if_stale_does_nothing_when_current(index_copy):
     assert result.returncode == 0, result.stderr
     assert "nothing to do" in result.stdout
     assert (index_copy.index / POINTER).read_text() == before
+
+
+def test_cli_build_if_stale_rebuilds_when_a_build_setting_changed(index_copy):
+    before = (index_copy.index / POINTER).read_text()
+    result = run_cli("build", "--if-stale", "--data", str(index_copy.data), "--out", str(index_copy.index),
+                     env={"PRACTICE_SEARCH_TITLE_WEIGHT": "3"})
+    assert result.returncode == 0, result.stderr
+    assert (index_copy.index / POINTER).read_text() != before
