@@ -32,7 +32,6 @@ def build_app(settings: Settings, encoder) -> FastAPI:
     metrics = Metrics()
     app = FastAPI(title="Intercultural Cities practice search", version="0.1.0", description=DESCRIPTION)
     app.state.service = ServiceState(settings=settings, encoder=encoder, engine=engine, metrics=metrics)
-    app.state.metrics = metrics
     errors.install(app)
     for router in (search.router, practices.router, facets.router, health.router, admin.router, widget.router):
         app.include_router(router)

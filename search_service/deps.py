@@ -11,11 +11,12 @@ from search_service.schemas import FilterFields
 from search_service.state import ServiceState
 
 
-def get_state(request: Request) -> ServiceState:
+# async on purpose: FastAPI runs a plain `def` dependency in the thread pool, a hop on every request.
+async def get_state(request: Request) -> ServiceState:
     return request.app.state.service
 
 
-def get_engine(request: Request) -> SearchEngine:
+async def get_engine(request: Request) -> SearchEngine:
     """The engine at the moment the request started; a concurrent reload does not affect it."""
     return request.app.state.service.engine
 

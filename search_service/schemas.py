@@ -2,6 +2,7 @@
 
 from typing import Literal
 
+from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from indexer.search.engine import Hit, Page
@@ -171,3 +172,8 @@ class Readiness(BaseModel):
     practices: int
     vectors: int
     built_at: str | None
+
+
+def json_response(model: BaseModel) -> Response:
+    """Serialise once: a returned model would be dumped, re-validated and dumped again by FastAPI."""
+    return Response(model.model_dump_json(by_alias=True), media_type="application/json")

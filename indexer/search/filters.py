@@ -1,6 +1,7 @@
 """Filters as a boolean mask over practice positions, applied before any ranking cut-off."""
 
 import datetime
+from collections.abc import Callable
 
 import numpy as np
 from pydantic import BaseModel, Field, field_validator, model_validator
@@ -10,12 +11,15 @@ from indexer.schema import Practice
 from indexer.topics import canonical_topic
 
 
-class FilterError(ValueError):
-    """A filter value that cannot mean anything; carries the parameter name for a 422."""
-
-    def __init__(self, param: str, message: str):
-        self.param = param
-        super().__init__(message)
+def _canonical(values: list[str], lookup: Callable[[str], str | None], unknown: str) -> list[str]:
+    """Map each value to its canonical form; a ValueError (-> 422 naming the field) for the first unknown one."""
+    found = []
+    for value in values:
+        canonical = lookup(value)
+        if canonical is None:
+            raise ValueError(unknown.format(value=value))
+        found.append(canonical)
+    return found
 
 
 class Filters(BaseModel):
@@ -29,24 +33,12 @@ class Filters(BaseModel):
     @field_validator("country")
     @classmethod
     def _countries(cls, values: list[str]) -> list[str]:
-        codes = []
-        for value in values:
-            code = country_code(value)
-            if code is None:
-                raise FilterError("country", f"unknown country {value!r} (use an English name or ISO code)")
-            codes.append(code)
-        return codes
+        return _canonical(values, country_code, "unknown country {value!r} (use an English name or ISO code)")
 
     @field_validator("topic")
     @classmethod
     def _topics(cls, values: list[str]) -> list[str]:
-        topics = []
-        for value in values:
-            topic = canonical_topic(value)
-            if topic is None:
-                raise FilterError("topic", f"unknown topic {value!r}")
-            topics.append(topic)
-        return topics
+        return _canonical(values, canonical_topic, "unknown topic {value!r}")
 
     @field_validator("city")
     @classmethod
@@ -56,7 +48,7 @@ class Filters(BaseModel):
     @model_validator(mode="after")
     def _year_order(self) -> "Filters":
         if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
-            raise FilterError("year_from", f"year_from {self.year_from} is after year_to {self.year_to}")
+            raise ValueError(f"year_from {self.year_from} is after year_to {self.year_to}")
         return self
 
     @property

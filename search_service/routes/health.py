@@ -1,10 +1,10 @@
 """Liveness, readiness (what is loaded) and Prometheus metrics."""
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from search_service.deps import EngineDep
+from search_service.deps import EngineDep, StateDep
 from search_service.schemas import Readiness
 
 router = APIRouter(tags=["operations"])
@@ -25,5 +25,5 @@ def readyz(engine: EngineDep) -> Readiness:
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)
-def metrics(request: Request) -> Response:
-    return Response(generate_latest(request.app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+def metrics(state: StateDep) -> Response:
+    return Response(generate_latest(state.metrics.registry), media_type=CONTENT_TYPE_LATEST)

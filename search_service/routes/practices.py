@@ -2,11 +2,19 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 
 from search_service.deps import EngineDep, to_filters
 from search_service.errors import ApiError
-from search_service.schemas import PUBLIC_ERRORS, ErrorResponse, FilterFields, PracticeOut, ResultItem, SimilarResponse
+from search_service.schemas import (
+    PUBLIC_ERRORS,
+    ErrorResponse,
+    FilterFields,
+    PracticeOut,
+    ResultItem,
+    SimilarResponse,
+    json_response,
+)
 
 router = APIRouter(tags=["practices"], responses={**PUBLIC_ERRORS, 404: {"model": ErrorResponse}})
 
@@ -29,8 +37,8 @@ def get_practice(engine: EngineDep, practice_id: PracticeId) -> dict:
 @router.get("/practices/{practice_id}/similar", response_model=SimilarResponse,
             summary="Related practices: similar work elsewhere, diversified, near-duplicates removed")
 def similar_practices(engine: EngineDep, practice_id: PracticeId,
-                      params: Annotated[FilterFields, Query()]) -> SimilarResponse:
+                      params: Annotated[FilterFields, Query()]) -> Response:
     _known(engine, practice_id)
     page = engine.similar(practice_id, to_filters(params), params.limit, params.offset)
-    return SimilarResponse(id=practice_id, total=page.total, limit=params.limit, offset=params.offset,
-                           results=[ResultItem.from_hit(h) for h in page.hits])
+    return json_response(SimilarResponse(id=practice_id, total=page.total, limit=params.limit,
+                                         offset=params.offset, results=[ResultItem.from_hit(h) for h in page.hits]))
