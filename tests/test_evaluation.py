@@ -65,7 +65,7 @@ def _write_jsonl(path, rows):
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 
-def test_eval_command_writes_a_table_on_a_tiny_index(small_settings, tmp_path, capsys):
+def test_eval_command_writes_a_table_on_a_tiny_index(built_index, tmp_path, capsys):
     queries, related, out = tmp_path / "q.jsonl", tmp_path / "r.jsonl", tmp_path / "results" / "eval.md"
     oxlo = "oxlo-business-charter-making-migrants-visible-as-a-resource-for-business-and-eco-oslo"
     mediation = "mediation-panel-a-low-threshold-mediation-service-for-complaints-on-discriminati-oslo"
@@ -83,7 +83,7 @@ def test_eval_command_writes_a_table_on_a_tiny_index(small_settings, tmp_path, c
     _write_jsonl(related, [{"id": "immigrants-council-stavanger", "split": "dev",
                             "related": {"welcoming-internationals-to-the-city-stavanger": 1}}])
 
-    code = cli.main(["eval", "--index", str(small_settings.index), "--queries", str(queries),
+    code = cli.main(["eval", "--index", str(built_index.index), "--queries", str(queries),
                      "--related", str(related), "--split", "dev", "--out", str(out)])
 
     assert code == 0
