@@ -8,7 +8,6 @@ ratio (goal >= 0.8), and the wall time of upserting one edited practice into the
 the encoder already loaded (goal < 1 s).
 """
 
-import json
 import shutil
 import statistics
 import sys
@@ -18,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.machine import machine  # noqa: E402
+from bench.machine import machine, save_result  # noqa: E402
 from indexer.build import build_index  # noqa: E402
 from indexer.corpus import load_corpus  # noqa: E402
 from indexer.encoder import Encoder  # noqa: E402
@@ -81,9 +80,7 @@ def main() -> None:
         }
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    out = Path(__file__).parent / "results" / "build.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    out = save_result("build", result)
     print(f"machine: {result['machine']}")
     print(f"encoder: {result['encoder']}")
     print(f"full build: {result['practices']} practices, {result['vectors']} vectors in {result['build_s']} s")

@@ -10,7 +10,6 @@ passage (min and mean cosine). Prints a table and writes bench/results/encoders.
 """
 
 import argparse
-import json
 import signal
 import statistics
 import subprocess
@@ -20,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.machine import machine  # noqa: E402
+from bench.machine import machine, save_result  # noqa: E402
 from indexer.corpus import load_corpus  # noqa: E402
 from indexer.encoder import Encoder  # noqa: E402
 from indexer.passages import practice_passages  # noqa: E402
@@ -147,9 +146,7 @@ def main() -> None:
         "onnx_speedup_geomean": round(speedup, 3),
         "default_backend": verdict,
     }
-    out = Path(__file__).parent / "results" / "encoders.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    out = save_result("encoders", result)
     print(f"\nmachine: {result['machine']}")
     print(f"{'backend':8} {'thr':>3} {'passages/s':>10} {'q p50 idle':>10} {'q p50 busy':>10} {'q p95 busy':>10}")
     for r in runs:

@@ -8,7 +8,6 @@ configured HNSW settings. Prints and writes bench/results/scale.json.
 """
 
 import argparse
-import json
 import statistics
 import sys
 import tempfile
@@ -20,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.machine import machine  # noqa: E402
+from bench.machine import machine, save_result  # noqa: E402
 from indexer.settings import Settings  # noqa: E402
 from indexer.vectors import index_type, make_index  # noqa: E402
 
@@ -100,9 +99,7 @@ def main() -> None:
         "index_file_mib": round(file_mib, 1),
         "loaded_index_rss_mib": round(loaded_mib, 1),
     }
-    out = Path(__file__).parent / "results" / "scale.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(result, indent=2) + "\n")
+    out = save_result("scale", result)
     print(f"machine: {result['machine']}")
     print(f"{args.practices} practices, {len(vectors)} vectors, HNSW {result['hnsw']}, built in {result['build_s']} s")
     print(f"search p50 {result['search_p50_ms']} ms, p95 {result['search_p95_ms']} ms (goal p50 <= 20 ms)")

@@ -147,20 +147,11 @@ def embed(
     return vectors.astype(np.float32, copy=False), len(missing)
 
 
-def build_index(
-    practices: list[Practice],
-    settings: Settings,
-    encoder: Encoder,
-    *,
-    corpus_sha256: str | None = None,
-    use_cache: bool = True,
-    show_progress: bool = False,
-) -> BuildReport:
-    """Write a new build of `practices` into settings.index and make it current (holds the writer lock)."""
+def build_index(practices: list[Practice], settings: Settings, encoder: Encoder, **options: Any) -> BuildReport:
+    """Write a new build of `practices` into settings.index and make it current: `build_locked` (same options)
+    under the writer lock."""
     with writer_lock(Path(settings.index)):
-        return build_locked(
-            practices, settings, encoder, corpus_sha256=corpus_sha256, use_cache=use_cache, show_progress=show_progress
-        )
+        return build_locked(practices, settings, encoder, **options)
 
 
 def build_locked(
