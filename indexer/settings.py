@@ -75,6 +75,9 @@ class Settings(BaseSettings):
     # Service limits
     max_body_bytes: int = Field(65_536, ge=1024, description="largest request body accepted (413 above)")
     rate_limit_per_minute: int = Field(600, ge=0, description="requests per client per minute on public routes; 0=off")
+    follow_interval_s: float = Field(
+        2.0, ge=0, description="seconds between checks that the index's CURRENT build changed elsewhere; 0 = off"
+    )
     request_timeout_s: float = Field(10.0, gt=0, description="seconds a request may take before a 503")
     body_timeout_s: float = Field(5.0, gt=0, description="seconds a client may take to send its request body (408)")
 

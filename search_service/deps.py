@@ -18,7 +18,9 @@ async def get_state(request: Request) -> ServiceState:
 
 async def get_engine(request: Request) -> SearchEngine:
     """The engine at the moment the request started; a concurrent reload does not affect it."""
-    return request.app.state.service.engine
+    state: ServiceState = request.app.state.service
+    state.follow_current()
+    return state.engine
 
 
 StateDep = Annotated[ServiceState, Depends(get_state)]

@@ -1,12 +1,23 @@
-"""The engine currently serving, swapped atomically on reload; writers are serialised."""
+"""The engine currently serving, swapped atomically on reload; writers are serialised.
 
+A worker also follows CURRENT: when another worker, a replica's publisher or the CLI switches the index,
+the next request after `follow_interval_s` starts loading that build in the background and swaps it in
+when ready; requests keep being answered from the previous engine meanwhile.
+"""
+
+import logging
 import threading
+import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from indexer.index import Index
+from indexer.index import Index, IndexLoadError
 from indexer.search.engine import RankingConfig, SearchEngine
 from indexer.settings import Settings
+from indexer.store import current_build
 from search_service.metrics import Metrics
+
+log = logging.getLogger("search_service")
 
 
 def load_engine(settings: Settings, encoder) -> SearchEngine:
@@ -23,6 +34,8 @@ class ServiceState:
     engine: SearchEngine
     metrics: Metrics
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    _checked_at: float = 0.0
+    _seen: str = ""  # the CURRENT build last acted on, loaded or refused
 
     def __post_init__(self) -> None:
         self.metrics.index_loaded(self.engine)
@@ -32,3 +45,29 @@ class ServiceState:
         self.engine = engine
         self.metrics.index_loaded(engine)
         return engine
+
+    def follow_current(self) -> None:
+        """Cheap enough for every request: at most one small file read per interval."""
+        interval = self.settings.follow_interval_s
+        now = time.monotonic()
+        if not interval or now - self._checked_at < interval:
+            return
+        self._checked_at = now
+        try:
+            build = current_build(Path(self.settings.index))
+        except OSError:
+            return
+        if build is None or build.name in (self.engine.index.build_id, self._seen):
+            return
+        if not self.write_lock.acquire(blocking=False):
+            return  # a write or reload is under way; look again at the next interval
+        self._seen = build.name
+        threading.Thread(target=self._load_followed, args=(build.name,), daemon=True).start()
+
+    def _load_followed(self, name: str) -> None:
+        try:
+            self.reload()
+        except IndexLoadError as err:
+            log.warning("index build %s not loaded, previous index still serving: %s", name, err)
+        finally:
+            self.write_lock.release()
