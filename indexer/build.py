@@ -83,6 +83,7 @@ def build_parameters(settings: Settings) -> dict[str, Any]:
         "passage_tokens": settings.passage_tokens,
         "title_weight": settings.title_weight,
         "related_k": settings.related_k,
+        "related_topic_weight": settings.related_topic_weight,
         "flat_max": settings.flat_max,
         "hnsw_m": settings.hnsw_m,
         "hnsw_ef_construction": settings.hnsw_ef_construction,
@@ -190,7 +191,8 @@ def build_locked(
             vectors, settings.flat_max, settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search
         )
         keyword = KeywordIndex.build(practices, settings.title_weight)
-        related = compute_related(vectors, passage_practice, [p.id for p in practices], settings.related_k)
+        related = compute_related(vectors, passage_practice, practices, settings.related_k,
+                                  settings.related_topic_weight)
         _write_files(tmp, practices, passages, texts, vectors, passage_practice, vector_index, keyword, related)
         seconds = time.perf_counter() - started
         manifest = _manifest(tmp, build_id, settings, encoder, corpus_sha256, len(practices), vector_index, seconds)

@@ -63,6 +63,9 @@ class Settings(BaseSettings):
         1.0, gt=0, description="BM25 weight of the title field, added to the purpose+description BM25 (dev: 1 > 2)"
     )
     related_k: int = Field(30, ge=1, le=200, description="related practices precomputed per practice")
+    related_topic_weight: float = Field(
+        0.3, ge=0, le=2, description="related practices: weight of shared topics added to the centroid cosine (dev)"
+    )
     keep_builds: int = Field(2, ge=1, le=20, description="index builds kept on disk (the current one included)")
     # Ranking (chosen on the dev half of data/eval; see bench/results)
     fusion: Literal["convex", "rrf"] = Field("convex", description="hybrid fusion: convex combination or RRF")
@@ -70,7 +73,7 @@ class Settings(BaseSettings):
     semantic_floor: float = Field(0.31, ge=-1, le=1, description="cosine below which a result is not a close match")
     keyword_floor: float = Field(0.15, ge=0, le=1, description="keyword mode: BM25/max below which not close")
     duplicate_threshold: float = Field(0.90, ge=0, le=1, description="cosine above which two practices are one")
-    mmr_lambda: float = Field(0.7, ge=0, le=1, description="related practices: relevance vs diversity trade-off")
+    mmr_lambda: float = Field(0.8, ge=0, le=1, description="related practices: relevance vs diversity trade-off")
     query_cache_size: int = Field(1024, ge=1, description="queries whose embeddings and rankings are cached")
     # Service limits
     max_body_bytes: int = Field(65_536, ge=1024, description="largest request body accepted (413 above)")

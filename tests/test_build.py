@@ -193,3 +193,13 @@ def test_cli_build_if_stale_rebuilds_when_a_build_setting_changed(index_copy):
                      env={"PRACTICE_SEARCH_TITLE_WEIGHT": "3"})
     assert result.returncode == 0, result.stderr
     assert (index_copy.index / POINTER).read_text() != before
+
+
+def test_relatedness_adds_shared_topics_to_the_centroid_cosine():
+    from indexer.related import relatedness
+
+    c = np.array([[1.0, 0.0], [0.6, 0.8], [0.6, 0.8]], dtype=np.float32)
+    t = np.array([[1, 1, 0], [1, 0, 0], [0, 0, 1]], dtype=np.float32)  # shares 1 of 2 topics with row 0; none
+    scores = relatedness(c[:1], t[:1], c, t, topic_weight=0.3)[0]
+    assert scores[1] == pytest.approx(0.6 + 0.3 * 1 / 2)
+    assert scores[2] == pytest.approx(0.6)

@@ -15,6 +15,7 @@ from indexer.evaluation import (
     precision_at_k,
     recall_at_k,
 )
+from indexer.settings import Settings
 
 JUDGED = {"a": 2, "c": 1, "d": 2}
 
@@ -97,7 +98,7 @@ def test_eval_command_writes_a_table_on_a_tiny_index(built_index, tmp_path, caps
     assert set(report["modes"]) == {"keyword", "semantic", "hybrid"}
     assert set(report["per_endpoint"]) == {"search", "similar"}
     assert report["per_kind"]["name"]["keyword"]["mrr10"] == 1.0  # the exact name is found first
-    assert report["related"]["MMR lambda=0.7 (default)"]["n"] == 1
+    assert report["related"][f"MMR lambda={Settings().mmr_lambda:g} (default)"]["n"] == 1
     for scores in report["modes"].values():
         assert scores["n"] == 3
         assert 0.0 <= scores["ndcg10"] <= 1.0

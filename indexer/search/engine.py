@@ -14,6 +14,7 @@ import numpy as np
 
 from indexer.index import Index
 from indexer.passages import split_passages
+from indexer.related import centroids, relatedness, topic_matrix
 from indexer.schema import Practice
 from indexer.search import fusion
 from indexer.search.diversity import mmr
@@ -112,8 +113,10 @@ class SearchEngine:
         for row, pos in enumerate(self._pp):
             rows_of[pos].append(row)
         self._rows_of = rows_of
-        profile_rows = [rows[0] for rows in rows_of]
-        self._profiles = index.vectors[np.asarray(profile_rows, dtype=np.int64)]
+        # Related practices: the same centroid + shared-topics score the build used for its related lists.
+        self._centroids = centroids(np.asarray(index.vectors), self._pp, self._n)
+        self._topics = topic_matrix(self.practices)
+        self._topic_weight = float(index.manifest.get("build_parameters", {}).get("related_topic_weight", 0.0))
         keyword = index.keyword
         self._stem = keyword.tokenize
         self._passage_stems: dict[int, frozenset] = {}
@@ -259,12 +262,14 @@ class SearchEngine:
         candidates = [(self.index.position[i], s) for i, s in self.index.related.get(practice_id, [])
                       if i in self.index.position]
         if sum(allowed[p] for p, _ in candidates) < offset + limit:
-            sims = self._profiles @ self._profiles[source]
-            candidates = [(int(p), float(sims[p])) for p in np.argsort(-sims)]
+            scores = relatedness(self._centroids[source:source + 1], self._topics[source:source + 1],
+                                 self._centroids, self._topics, self._topic_weight)[0]
+            candidates = [(int(p), float(scores[p])) for p in np.argsort(-scores, kind="stable")]
+        cosine = self._centroids @ self._centroids[source]
         kept = [(p, s) for p, s in candidates
-                if p != source and allowed[p] and s < cfg.duplicate_threshold]
-        profiles = self._profiles[[p for p, _ in kept]] if kept else np.zeros((0, self._profiles.shape[1]))
-        pairwise = profiles @ profiles.T
+                if p != source and allowed[p] and cosine[p] < cfg.duplicate_threshold]
+        vectors = self._centroids[[p for p, _ in kept]] if kept else np.zeros((0, self._centroids.shape[1]))
+        pairwise = vectors @ vectors.T
         # Of two near-duplicates among the candidates, keep the more relevant (earlier) one.
         distinct = ~np.triu(pairwise >= cfg.duplicate_threshold, k=1).any(axis=0)
         keep = np.flatnonzero(distinct)
