@@ -27,7 +27,6 @@ import numpy as np
 from indexer.index import Index
 from indexer.keyword import KeywordIndex
 from indexer.search.engine import Mode, RankingConfig, SearchEngine
-from indexer.search.filters import Filters
 
 Split = Literal["dev", "test", "all"]
 MODES: tuple[Mode, ...] = ("keyword", "semantic", "hybrid")
@@ -180,15 +179,10 @@ def title_weight_index(index: Index, title_weight: float) -> Index:
     return dataclasses.replace(index, keyword=KeywordIndex.build(index.practices, title_weight))
 
 
-def ranked(engine: SearchEngine, text: str, mode: Mode, depth: int = DEPTH) -> list[tuple[str, float]]:
-    """(id, score) of the first `depth` results, exactly the list `engine.search` pages through."""
-    return engine.ranked(text, mode, Filters(), depth)
-
-
 def run_queries(engine: SearchEngine, queries: Sequence[EvalQuery], mode: Mode,
                 depth: int = DEPTH) -> dict[str, list[str]]:
     """Ranked ids per query id, as the service would return them (search, or POST /similar for paragraphs)."""
-    return {q.id: [pid for pid, _ in ranked(engine, q.query, mode, depth)] for q in queries}
+    return {q.id: [pid for pid, _ in engine.ranked(q.query, mode, depth=depth)] for q in queries}
 
 
 @dataclass(frozen=True)
@@ -260,9 +254,9 @@ def floor_reports(index: Index, encoder: Any, queries: Sequence[EvalQuery], conf
     kw_rel: list[float] = []
     kw_un: list[float] = []
     for q in queries:
-        for pid, value in ranked(engine, q.query, "semantic", depth):
+        for pid, value in engine.ranked(q.query, "semantic", depth=depth):
             (sem_rel if q.judgments.get(pid, 0) > 0 else sem_un).append(value)
-        for pid, value in ranked(engine, q.query, "keyword", depth):
+        for pid, value in engine.ranked(q.query, "keyword", depth=depth):
             (kw_rel if q.judgments.get(pid, 0) > 0 else kw_un).append(value)
     return [_floor_report("semantic_floor (cosine)", config.semantic_floor, sem_rel, sem_un),
             _floor_report("keyword_floor (BM25 / max)", config.keyword_floor, kw_rel, kw_un)]

@@ -6,7 +6,6 @@ from fastapi import Depends, Request
 
 from indexer.search.engine import SearchEngine
 from indexer.search.filters import Filters
-from search_service.errors import ApiError
 from search_service.schemas import FilterFields
 from search_service.state import ServiceState
 
@@ -28,8 +27,6 @@ EngineDep = Annotated[SearchEngine, Depends(get_engine)]
 
 
 def to_filters(fields: FilterFields) -> Filters:
-    """Raises pydantic ValidationError (-> 422 naming the parameter) for unknown countries or topics."""
-    if fields.year_from is not None and fields.year_to is not None and fields.year_from > fields.year_to:
-        raise ApiError(422, f"year_from {fields.year_from} is after year_to {fields.year_to}", "year_from")
+    """Raises pydantic ValidationError (-> 422 naming the parameter): unknown country or topic, years reversed."""
     return Filters(country=fields.country, city=fields.city, topic=fields.topic, year_from=fields.year_from,
                    year_to=fields.year_to, ongoing=fields.ongoing)

@@ -1,19 +1,15 @@
 """Request and response models: the JSON shapes of the public API (see docs/api-contract.md)."""
 
-from typing import Literal
 
 from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from indexer.search.engine import Hit, Page
+from indexer.search.engine import Hit, Mode, Page
 from indexer.search.facets import Facets
 
 MAX_Q = 500
 MAX_TEXT = 5000
 MAX_LIMIT = 50
-
-Mode = Literal["hybrid", "semantic", "keyword"]
-
 
 class FilterFields(BaseModel):
     model_config = ConfigDict(extra="forbid")

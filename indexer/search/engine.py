@@ -28,6 +28,7 @@ Mode = Literal["hybrid", "semantic", "keyword"]
 
 
 NEAREST_WHEN_NONE = 3  # results shown, flagged, when nothing is a close match
+STRONG_KEYWORD = 0.5  # hybrid: a BM25 / best BM25 this high is a close match even with a low cosine
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,8 @@ class SearchEngine:
         for row, pos in enumerate(self._pp):
             rows_of[pos].append(row)
         self._rows_of = rows_of
+        self._first_rows = np.array([rows[0] for rows in rows_of], dtype=np.int64)  # title + purpose vectors
+        self._ids = np.array([p.id for p in self.practices])  # ties in score rank by id, so pages are stable
         # Related practices: the same centroid + shared-topics score the build used for its related lists.
         self._centroids = centroids(np.asarray(index.vectors), self._pp, self._n)
         self._topics = topic_matrix(self.practices)
@@ -203,16 +206,15 @@ class SearchEngine:
         kw_norm = fusion.normalise_bm25(bm25)
         if mode == "keyword":
             scores, close = kw_norm, (bm25 > 0) & (kw_norm >= cfg.keyword_floor)
-            best_rows = np.array([rows[0] for rows in self._rows_of], dtype=np.int64)
+            best_rows = self._first_rows
         elif mode == "semantic":
             scores, close = semantic, semantic >= cfg.semantic_floor
         else:
             sem = np.where(np.isfinite(semantic), semantic, 0.0)
             scores = fusion.rrf(sem, bm25) if cfg.fusion == "rrf" else fusion.convex(sem, kw_norm, cfg.weight)
-            close = (sem >= cfg.semantic_floor) | ((bm25 > 0) & (kw_norm >= 0.5))
+            close = (sem >= cfg.semantic_floor) | ((bm25 > 0) & (kw_norm >= STRONG_KEYWORD))
         scores = np.where(np.isfinite(scores), scores, -np.inf).astype(np.float32)
-        ids = np.array([p.id for p in self.practices])
-        order = np.lexsort((ids, -scores))
+        order = np.lexsort((self._ids, -scores))
         order = order[allowed[order] & np.isfinite(scores[order])]
         close_order = order[close[order]]
         close_match = len(close_order) > 0

@@ -4,7 +4,7 @@ import datetime
 from collections.abc import Callable
 
 import numpy as np
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, ValidationInfo, field_validator
 
 from indexer.countries import country_code
 from indexer.schema import Practice
@@ -26,8 +26,9 @@ class Filters(BaseModel):
     country: list[str] = Field(default_factory=list, description="country names or ISO alpha-2 codes (any of)")
     city: list[str] = Field(default_factory=list, description="city names (any of), case-insensitive")
     topic: list[str] = Field(default_factory=list, description="topics from the fixed vocabulary (any of)")
-    year_from: int | None = Field(None, ge=1900, le=2100, description="practice period overlaps this year or later")
+    # year_to first, so the year_from validator can compare with it and the error names year_from
     year_to: int | None = Field(None, ge=1900, le=2100, description="practice period overlaps this year or earlier")
+    year_from: int | None = Field(None, ge=1900, le=2100, description="practice period overlaps this year or later")
     ongoing: bool | None = Field(None, description="only ongoing (true) or only finished (false) practices")
 
     @field_validator("country")
@@ -45,11 +46,13 @@ class Filters(BaseModel):
     def _cities(cls, values: list[str]) -> list[str]:
         return [v.strip().casefold() for v in values if v.strip()]
 
-    @model_validator(mode="after")
-    def _year_order(self) -> "Filters":
-        if self.year_from is not None and self.year_to is not None and self.year_from > self.year_to:
-            raise ValueError(f"year_from {self.year_from} is after year_to {self.year_to}")
-        return self
+    @field_validator("year_from")
+    @classmethod
+    def _year_order(cls, year_from: int | None, info: ValidationInfo) -> int | None:
+        year_to = info.data.get("year_to")
+        if year_from is not None and year_to is not None and year_from > year_to:
+            raise ValueError(f"year_from {year_from} is after year_to {year_to}")
+        return year_from
 
     @property
     def active(self) -> bool:
