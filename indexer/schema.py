@@ -52,6 +52,13 @@ class Practice(BaseModel):
             raise ValueError(f"unknown topic {unknown[0]!r} (allowed: {', '.join(TOPICS)})")
         return topics
 
+    @field_validator("country")
+    @classmethod
+    def _known_country(cls, country: str) -> str:
+        if country_codes(country) is None:
+            raise ValueError(f"unknown country {country!r} (use English names, e.g. 'Spain')")
+        return country
+
     @field_validator("country_code")
     @classmethod
     def _iso_code(cls, code: str) -> str:
@@ -76,10 +83,7 @@ class Practice(BaseModel):
 
     @model_validator(mode="after")
     def _consistent(self) -> "Practice":
-        named = country_codes(self.country)
-        if named is None:
-            raise ValueError(f"country: unknown country {self.country!r}")
-        if self.country_code not in named:
+        if self.country_code not in (country_codes(self.country) or []):
             raise ValueError(f"country_code: {self.country_code} does not match country {self.country!r}")
         if self.start_year and self.end_year and self.start_year > self.end_year:
             raise ValueError(f"end_year: start_year {self.start_year} is after end_year {self.end_year}")

@@ -3,12 +3,9 @@
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path
-from pydantic import ValidationError
 
-from indexer.importer import normalise
 from indexer.index import IndexLoadError
 from indexer.problems import CorpusError
-from indexer.schema import Practice
 from indexer.updates import delete_practices, upsert_practices
 from search_service.deps import StateDep
 from search_service.errors import ApiError
@@ -32,14 +29,9 @@ def put_practice(state: StateDep, _: AdminDep, practice_id: PracticeId,
     """The body is a practice record (schema of data/practices.jsonl); derivable fields may be omitted."""
     if record.get("id", practice_id) != practice_id:
         raise ApiError(422, f"body id {record.get('id')!r} differs from the path id {practice_id!r}", "id")
-    try:
-        practice = Practice.model_validate(normalise({**record, "id": practice_id}))
-    except ValidationError as err:
-        raise ApiError(422, "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}"
-                                      for e in err.errors()), "body") from None
     with state.write_lock:
-        try:
-            upsert_practices(state.settings, [practice], encoder=state.encoder)
+        try:  # validated (and normalised like `indexer import`) by the indexer before anything is written
+            upsert_practices(state.settings, [{**record, "id": practice_id}], encoder=state.encoder)
         except CorpusError as err:
             raise ApiError(422, "; ".join(f"{p.field}: {p.message}" for p in err.problems), "body") from None
         return {"id": practice_id, "status": "saved", **_refresh(state)}
