@@ -22,7 +22,7 @@ from indexer.build import build_index  # noqa: E402
 from indexer.corpus import load_corpus  # noqa: E402
 from indexer.encoder import Encoder  # noqa: E402
 from indexer.passages import practice_passages  # noqa: E402
-from indexer.settings import Settings  # noqa: E402
+from settings import Settings  # noqa: E402
 from indexer.updates import upsert_practices  # noqa: E402
 
 

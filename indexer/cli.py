@@ -1,4 +1,8 @@
-"""The `indexer` command line: validate, import, build, upsert, delete, eval."""
+"""The `indexer` command line: validate, import, build, upsert, delete, eval.
+
+The command line is the composition root: the only module of `indexer` that may import the query
+engine and the evaluation (for `eval`); the import-layer contracts in pyproject.toml allow it alone.
+"""
 
 import argparse
 import json
@@ -7,10 +11,10 @@ from pathlib import Path
 
 from indexer.corpus import load_corpus, summary
 from indexer.encoder import ModelLoadError
+from indexer.format import IndexLoadError
 from indexer.importer import import_file
-from indexer.index import IndexLoadError
 from indexer.problems import CorpusError
-from indexer.settings import Settings, SettingsError, load_settings
+from settings import Settings, SettingsError, load_settings
 
 
 def _report(err: CorpusError, path: Path) -> int:
@@ -34,21 +38,20 @@ def cmd_import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
-    from indexer.build import build_index, is_current, sha256_file
-    from indexer.encoder import Encoder, model_id_for
+    from indexer.build import build_index, is_current
+    from indexer.encoders import encoder_ids, load_encoders
+    from indexer.format import sha256_file
+    from indexer.progress import Progress
 
     chosen = {"data": args.data, "index": args.out, "model": args.model}
     settings = settings.model_copy(update={k: v for k, v in chosen.items() if v is not None})
     practices = load_corpus(settings.data)  # refuse invalid data before loading the model
     digest = sha256_file(settings.data)
-    if args.if_stale and is_current(settings.index, digest, model_id_for(settings.model_path), settings):
+    if args.if_stale and is_current(settings.index, digest, encoder_ids(settings), settings):
         print(f"{settings.index}: up to date with {settings.data}; nothing to do")
         return 0
-    encoder = Encoder.from_settings(settings)
-    progress = sys.stderr.isatty()
-    report = build_index(
-        practices, settings, encoder, corpus_sha256=digest, use_cache=not args.no_cache, show_progress=progress
-    )
+    report = build_index(practices, settings, load_encoders(settings), corpus_sha256=digest,
+                         use_cache=not args.no_cache, progress=Progress())
     print(report.summary())
     return 0
 
@@ -76,18 +79,18 @@ def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from indexer.encoder import Encoder
-    from indexer.evaluation import evaluate, load_queries, load_related, render_markdown, report_json
+    from evaluation import evaluate, load_queries, load_related, render_markdown, report_json
+    from indexer.encoders import load_encoders
     from indexer.index import Index
-    from indexer.search.engine import RankingConfig
+    from ranking import RankingConfig
 
-    encoder = Encoder.from_settings(settings)
-    index = Index.load(args.index or settings.index, encoder.model_id)
+    encoders = load_encoders(settings)
+    index = Index.load(args.index or settings.index, {e.name: e.model_id for e in encoders})
     config = RankingConfig.from_settings(settings)
-    queries = load_queries(args.queries, args.split)
+    queries = load_queries(args.queries, args.split, args.translations)
     related = load_related(args.related, args.split) if args.related.exists() else []
     progress = (lambda msg: print(f"eval: {msg}", file=sys.stderr)) if sys.stderr.isatty() else None
-    report = evaluate(index, encoder, queries, related, config, split=args.split, progress=progress)
+    report = evaluate(index, encoders, queries, related, config, split=args.split, progress=progress)
     table = render_markdown(report)
     out = args.out or Path("bench/results") / f"eval-{args.split}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -130,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="relevance metrics of every mode and ranking variant on data/eval")
     p.add_argument("--index", type=Path, default=None, help="index directory (default: PRACTICE_SEARCH_INDEX)")
     p.add_argument("--queries", type=Path, default=Path("data/eval/queries.jsonl"), help="judged queries (JSONL)")
+    p.add_argument("--translations", type=Path, default=Path("data/eval/translations.jsonl"),
+                   help="translated queries, judged as their source")
     p.add_argument("--related", type=Path, default=Path("data/eval/related.jsonl"), help="related-practice judgments")
     p.add_argument("--split", choices=["dev", "test", "all"], default="dev", help="which half (tune on dev only)")
     p.add_argument("--out", type=Path, default=None, help="Markdown table (default: bench/results/eval-SPLIT.md)")

@@ -1,8 +1,11 @@
 """Text -> L2-normalised vectors with a local sentence-transformers model (PyTorch or ONNX Runtime).
 
     >>> enc = Encoder(packaged_model_path(), backend="torch", threads=1)   # doctest: +SKIP
-    >>> enc.encode(["anti-rumour campaign"]).shape                         # doctest: +SKIP
+    >>> enc.encode_passages(["anti-rumour campaign"]).shape                # doctest: +SKIP
     (1, 384)
+
+Models trained with prompts (multilingual-e5: "query: " / "passage: ") get them through
+`query_prompt` and `passage_prompt`; MiniLM is symmetric and uses none.
 
 Nothing here downloads: the model is a local directory, and the ONNX backend exports that
 directory once into `onnx_dir` (a temporary sibling renamed into place, so a crash never leaves
@@ -23,7 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
-from indexer.settings import Settings, packaged_model_path
+from settings import packaged_model_path
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
@@ -83,16 +86,21 @@ class Encoder:
         backend: Backend = "torch",
         threads: int | None = None,
         *,
+        name: str = "minilm",
         onnx_dir: Path = Path("models/onnx"),
         batch_size: int = 32,
+        query_prompt: str = "",
+        passage_prompt: str = "",
     ):
         if backend not in ("torch", "onnx"):
             raise ValueError(f"unknown encoder backend {backend!r} (use 'torch' or 'onnx')")
+        self.name = name
         self.model_path = str(model_path)
-        self.backend: Backend = backend
+        self.backend: str = backend
+        self.query_prompt, self.passage_prompt = query_prompt, passage_prompt
         self.threads = threads
         self.batch_size = batch_size
-        self.model_id = model_id_for(self.model_path)
+        self.model_id = model_id_for(self.model_path) + (f"+{query_prompt}|{passage_prompt}" if query_prompt else "")
         try:
             self.model = self._load(Path(onnx_dir))
         except (OSError, ValueError) as err:
@@ -100,16 +108,6 @@ class Encoder:
         self.dim: int = int(self.model.get_embedding_dimension() or 0)
         self.max_tokens: int = int(self.model.max_seq_length)
         self.tokenizer = LockedTokenizer(self.model.tokenizer)
-
-    @classmethod
-    def from_settings(cls, settings: Settings) -> Encoder:
-        return cls(
-            settings.model_path,
-            backend=settings.encoder_backend,
-            threads=settings.threads or None,
-            onnx_dir=settings.onnx_dir,
-            batch_size=settings.batch_size,
-        )
 
     def _load(self, onnx_dir: Path) -> SentenceTransformer:
         from sentence_transformers import SentenceTransformer
@@ -164,7 +162,13 @@ class Encoder:
         ids = self.tokenizer(texts, add_special_tokens=True, truncation=False, verbose=False)["input_ids"]
         return [len(x) for x in ids]
 
-    def encode(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._encode([self.query_prompt + t for t in texts], show_progress=False)
+
+    def encode_passages(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:
+        return self._encode([self.passage_prompt + t for t in texts], show_progress=show_progress)
+
+    def _encode(self, texts: list[str], *, show_progress: bool) -> np.ndarray:
         """float32 (n, dim), unit length, so inner product = cosine."""
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)

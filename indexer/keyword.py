@@ -1,9 +1,9 @@
 """Keyword (BM25) index over title, purpose and description, with bm25s.
 
-Two bm25s indexes, one per field group, so a title match can weigh more without distorting the
-length normalisation of the body:
+Two bm25s indexes: the whole text as one field (plain BM25, what keyword search is measured
+against) and the title alone, whose score can be added on top for a title boost:
 
-    score(practice) = title_weight * BM25_title + BM25_body        (body = purpose + description)
+    score(practice) = BM25_text + title_weight * BM25_title       (text = title + purpose + description)
 
 Files, under the build's `bm25/` folder (bm25s' own plain format: JSON + .npy, no pickle):
 
@@ -62,13 +62,28 @@ class KeywordIndex:
 
     def scores(self, text: str) -> np.ndarray:
         """float32 BM25 score for every practice position (zeros when no query word is indexed)."""
-        tokens = self.tokenize(text)
+        return self.stem_scores(self.tokenize(text))
+
+    def stem_scores(self, tokens: list[str]) -> np.ndarray:
+        """As `scores`, for already tokenised text (index tokens, repeats count)."""
         n = int(self.body.scores["num_docs"])
         if not tokens:
             return np.zeros(n, dtype=np.float32)
-        title = self.title.get_scores(tokens)
         body = self.body.get_scores(tokens)
-        return (self.title_weight * title + body).astype(np.float32)
+        if self.title_weight:
+            body = body + self.title_weight * self.title.get_scores(tokens)
+        return np.asarray(body, dtype=np.float32)
+
+    def document_frequency(self, stems: list[str]) -> np.ndarray:
+        """Practices containing each stem (0 for stems the index has never seen)."""
+        vocab = self.body.vocab_dict
+        indptr = self.body.scores["indptr"]
+        ids = [vocab.get(s) for s in stems]
+        return np.array([0 if i is None else int(indptr[i + 1] - indptr[i]) for i in ids], dtype=np.int64)
+
+    @property
+    def num_docs(self) -> int:
+        return int(self.body.scores["num_docs"])
 
     @classmethod
     def build(cls, practices: list[Practice], title_weight: float) -> "KeywordIndex":
@@ -83,7 +98,7 @@ class KeywordIndex:
             return retriever
 
         title = index([p.title for p in practices])
-        body = index([f"{p.purpose}\n{p.description}" for p in practices])
+        body = index([f"{p.title}\n{p.purpose}\n{p.description}" for p in practices])
         return cls(title, body, surface_vocabulary(practices), title_weight)
 
     def save(self, folder: Path) -> None:

@@ -8,8 +8,8 @@ never rebuilds on its own, so pointing it at some index never rewrites that inde
 Unchanged practices are never re-embedded: their texts hash
 to vectors already in the current build.
 
-    build_id = upsert_practices(settings, [{"title": ..., "city": ..., ...}], encoder=encoder)
-    build_id = delete_practices(settings, ["some-practice-id"], encoder=encoder)
+    build_id = upsert_practices(settings, [{"title": ..., "city": ..., ...}], encoders=encoders)
+    build_id = delete_practices(settings, ["some-practice-id"], encoders=encoders)
 """
 
 from collections.abc import Iterator
@@ -17,12 +17,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from indexer.atomic import remove_stale_temps, write_atomic
-from indexer.build import build_locked, is_current, sha256_file
+from indexer.build import build_locked, is_current
 from indexer.corpus import load_corpus, parse_records, save_corpus
-from indexer.encoder import Encoder
+from indexer.encoders import TextEncoder, load_encoders
+from indexer.format import sha256_file
 from indexer.importer import merge, normalise
 from indexer.schema import Practice
-from indexer.settings import Settings
+from settings import Settings
 from indexer.store import current_build, writer_lock
 
 
@@ -48,12 +49,12 @@ def _pending(settings: Settings) -> Iterator[None]:
     marker.unlink()
 
 
-def resume_pending(settings: Settings, *, encoder: Encoder | None = None) -> str | None:
+def resume_pending(settings: Settings, *, encoders: list[TextEncoder] | None = None) -> str | None:
     """Finish an edit a crash interrupted (corpus written, index not yet switched); None if there was none."""
     marker = Path(settings.index) / PENDING
     if not marker.exists():
         return None
-    build_id = sync_index(settings, encoder=encoder)
+    build_id = sync_index(settings, encoders=encoders)
     marker.unlink(missing_ok=True)
     return build_id
 
@@ -63,21 +64,21 @@ def _existing(settings: Settings) -> list[Practice]:
 
 
 def upsert_practices(
-    settings: Settings, records: list[Practice] | list[dict], *, encoder: Encoder | None = None
+    settings: Settings, records: list[Practice] | list[dict], *, encoders: list[TextEncoder] | None = None
 ) -> str:
     """Add or replace practices by id; returns the new build id. Raises CorpusError listing every invalid record."""
     incoming = _practices(records)  # validate before taking the lock or touching anything
-    encoder = encoder or Encoder.from_settings(settings)
+    encoders = encoders or load_encoders(settings)
     with writer_lock(Path(settings.index)):
         merged, _, _ = merge(_existing(settings), incoming)
         with _pending(settings):
             save_corpus(settings.data, merged)
-            return build_locked(merged, settings, encoder, corpus_sha256=sha256_file(settings.data)).build_id
+            return build_locked(merged, settings, encoders, corpus_sha256=sha256_file(settings.data)).build_id
 
 
-def delete_practices(settings: Settings, ids: list[str], *, encoder: Encoder | None = None) -> str:
+def delete_practices(settings: Settings, ids: list[str], *, encoders: list[TextEncoder] | None = None) -> str:
     """Remove practices by id; returns the new build id. KeyError names the first unknown id (nothing changes)."""
-    encoder = encoder or Encoder.from_settings(settings)
+    encoders = encoders or load_encoders(settings)
     with writer_lock(Path(settings.index)):
         existing = _existing(settings)
         known = {p.id for p in existing}
@@ -90,16 +91,16 @@ def delete_practices(settings: Settings, ids: list[str], *, encoder: Encoder | N
             raise ValueError("deleting these practices would leave the corpus empty; refusing")
         with _pending(settings):
             save_corpus(settings.data, kept)
-            return build_locked(kept, settings, encoder, corpus_sha256=sha256_file(settings.data)).build_id
+            return build_locked(kept, settings, encoders, corpus_sha256=sha256_file(settings.data)).build_id
 
 
-def sync_index(settings: Settings, *, encoder: Encoder | None = None) -> str:
+def sync_index(settings: Settings, *, encoders: list[TextEncoder] | None = None) -> str:
     """Make the index match the corpus file (a cached rebuild if they differ); returns the current build id."""
-    encoder = encoder or Encoder.from_settings(settings)
+    encoders = encoders or load_encoders(settings)
     with writer_lock(Path(settings.index)):
         digest = sha256_file(settings.data)
         current = current_build(Path(settings.index))
-        if current is not None and is_current(Path(settings.index), digest, encoder.model_id, settings):
+        if current is not None and is_current(Path(settings.index), digest, {e.name: e.model_id for e in encoders}, settings):
             return current.name
         practices = load_corpus(settings.data)
-        return build_locked(practices, settings, encoder, corpus_sha256=digest).build_id
+        return build_locked(practices, settings, encoders, corpus_sha256=digest).build_id

@@ -10,10 +10,10 @@ from typing import NoReturn
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from indexer.encoder import Encoder, ModelLoadError
-from indexer.index import IndexLoadError
+from indexer.encoder import ModelLoadError
+from indexer.encoders import TextEncoder, load_encoders
+from indexer.format import IndexLoadError
 from indexer.problems import CorpusError
-from indexer.settings import Settings, SettingsError, load_settings
 from indexer.updates import resume_pending
 from search_service import errors
 from search_service.limits import BodySizeLimit, RateLimit, Timeouts
@@ -21,17 +21,18 @@ from search_service.metrics import Metrics, MetricsMiddleware
 from search_service.routes import admin, facets, health, practices, search, widget
 from search_service.security import SecurityHeaders
 from search_service.state import ServiceState, load_engine
+from settings import Settings, SettingsError, load_settings
 
 DESCRIPTION = """Semantic search and related-practice recommendations over the Intercultural Cities
 good practices. Search with `GET /search?q=...`; every error is JSON `{"detail", "errors"}`."""
 
 
-def build_app(settings: Settings, encoder) -> FastAPI:
-    """The app around an already-loaded encoder (tests share one encoder across apps)."""
-    engine = load_engine(settings, encoder)
+def build_app(settings: Settings, encoders: list[TextEncoder]) -> FastAPI:
+    """The app around already-loaded encoders (tests share them across apps)."""
+    engine = load_engine(settings, encoders)
     metrics = Metrics()
     app = FastAPI(title="Intercultural Cities practice search", version="0.1.0", description=DESCRIPTION)
-    app.state.service = ServiceState(settings=settings, encoder=encoder, engine=engine, metrics=metrics)
+    app.state.service = ServiceState(settings=settings, encoders=encoders, engine=engine, metrics=metrics)
     errors.install(app)
     for router in (search.router, practices.router, facets.router, health.router, admin.router, widget.router):
         app.include_router(router)
@@ -59,9 +60,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     except SettingsError as err:
         _refuse(str(err))
     try:
-        encoder = Encoder.from_settings(settings)
-        resume_pending(settings, encoder=encoder)
-        return build_app(settings, encoder)
+        encoders = load_encoders(settings)
+        resume_pending(settings, encoders=encoders)
+        return build_app(settings, encoders)
     except (IndexLoadError, ModelLoadError) as err:
         _refuse(str(err).splitlines()[0])
     except CorpusError as err:

@@ -4,9 +4,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from indexer.search.engine import SearchEngine
-from indexer.search.filters import Filters
-from search_service.schemas import FilterFields
+from ranking import SearchEngine
 from search_service.state import ServiceState
 
 
@@ -24,9 +22,3 @@ async def get_engine(request: Request) -> SearchEngine:
 
 StateDep = Annotated[ServiceState, Depends(get_state)]
 EngineDep = Annotated[SearchEngine, Depends(get_engine)]
-
-
-def to_filters(fields: FilterFields) -> Filters:
-    """Raises pydantic ValidationError (-> 422 naming the parameter): unknown country or topic, years reversed."""
-    return Filters(country=fields.country, city=fields.city, topic=fields.topic, year_from=fields.year_from,
-                   year_to=fields.year_to, ongoing=fields.ongoing)

@@ -22,9 +22,9 @@ class Metrics:
 
     def index_loaded(self, engine) -> None:
         self.practices.set(len(engine.practices))
-        self.vectors.set(engine.index.faiss.ntotal)
-        model = str(engine.index.manifest.get("model", {}).get("id"))
-        self.build.info({"build_id": str(engine.index.build_id), "model": model})
+        self.vectors.set(engine.index.rows)
+        models = ",".join(e["id"] for e in engine.index.manifest.get("encoders", []))
+        self.build.info({"build_id": str(engine.index.build_id), "model": models})
 
 
 def _route(scope: Scope) -> str:

@@ -4,28 +4,24 @@
 from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from indexer.search.engine import Hit, Mode, Page
-from indexer.search.facets import Facets
+from ranking import Filters, Hit, Mode, Page
+from ranking.facets import Facets
 
 MAX_Q = 500
 MAX_TEXT = 5000
 MAX_LIMIT = 50
 
-class FilterFields(BaseModel):
+class FilterFields(Filters):
+    """The engine's filter model itself (one definition, one validation), plus paging."""
+
     model_config = ConfigDict(extra="forbid")
 
-    country: list[str] = Field(default_factory=list, description="country name or ISO code; any of",
-                               examples=[["Spain", "PT"]])
-    city: list[str] = Field(default_factory=list, description="city; any of", examples=[["Barcelona"]])
-    topic: list[str] = Field(default_factory=list, description="topic from the fixed vocabulary; any of",
-                             examples=[["Anti-rumours"]])
-    year_from: int | None = Field(None, ge=1900, le=2100, description="period overlaps this year or later",
-                                  examples=[2015])
-    year_to: int | None = Field(None, ge=1900, le=2100, description="period overlaps this year or earlier",
-                                examples=[2022])
-    ongoing: bool | None = Field(None, description="only ongoing (true) or finished (false) practices")
     limit: int = Field(10, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=10_000)
+
+    def filters(self) -> Filters:
+        """The filter fields alone (already validated), as the engine takes them."""
+        return Filters.model_construct(**{name: getattr(self, name) for name in Filters.model_fields})
 
 
 class SearchBody(FilterFields):
@@ -123,7 +119,22 @@ class PracticeOut(BaseModel):
     url: str
 
 
-FacetsResponse = Facets
+class FacetValueOut(BaseModel):
+    value: str | int
+    label: str
+    count: int
+
+
+class FacetsResponse(BaseModel):
+    total: int
+    countries: list[FacetValueOut]
+    cities: list[FacetValueOut]
+    topics: list[FacetValueOut]
+    start_years: list[FacetValueOut]
+
+    @classmethod
+    def from_facets(cls, facets: Facets) -> "FacetsResponse":
+        return cls.model_validate(facets.model_dump())
 
 
 class ErrorItem(BaseModel):

@@ -11,18 +11,21 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.index import Index, IndexLoadError
-from indexer.search.engine import RankingConfig, SearchEngine
-from indexer.settings import Settings
+from indexer.encoders import TextEncoder
+from indexer.format import IndexLoadError
+from indexer.index import Index
 from indexer.store import current_build
+from ranking import RankingConfig, SearchEngine
 from search_service.metrics import Metrics
+from settings import Settings
 
 log = logging.getLogger("search_service")
 
 
-def load_engine(settings: Settings, encoder) -> SearchEngine:
-    """Raises IndexLoadError with one sentence when the index is missing, corrupt or for another model."""
-    return SearchEngine(Index.load(settings.index, encoder.model_id), encoder, RankingConfig.from_settings(settings))
+def load_engine(settings: Settings, encoders: list[TextEncoder]) -> SearchEngine:
+    """Raises IndexLoadError with one sentence when the index is missing, corrupt or for other encoders."""
+    index = Index.load(settings.index, {e.name: e.model_id for e in encoders})
+    return SearchEngine(index, encoders, RankingConfig.from_settings(settings))
 
 
 @dataclass
@@ -30,7 +33,7 @@ class ServiceState:
     """Requests read `engine` once and keep using that object, so a swap never shows them a half state."""
 
     settings: Settings
-    encoder: object
+    encoders: list[TextEncoder]
     engine: SearchEngine
     metrics: Metrics
     write_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -41,7 +44,7 @@ class ServiceState:
         self.metrics.index_loaded(self.engine)
 
     def reload(self) -> SearchEngine:
-        engine = load_engine(self.settings, self.encoder)
+        engine = load_engine(self.settings, self.encoders)
         self.engine = engine
         self.metrics.index_loaded(engine)
         return engine

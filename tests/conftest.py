@@ -15,8 +15,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from indexer.build import build_index  # noqa: E402
 from indexer.corpus import load_corpus  # noqa: E402
-from indexer.encoder import Encoder  # noqa: E402
-from indexer.settings import Settings  # noqa: E402
+from indexer.encoders import TextEncoder, load_encoders  # noqa: E402
+from settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "data" / "practices.jsonl"
@@ -24,27 +24,38 @@ INDEX_FIXTURE = ROOT / "tests" / "fixtures" / "index_practices.jsonl"
 
 
 @pytest.fixture(scope="session")
-def encoder() -> Encoder:
-    return Encoder.from_settings(Settings())
+def encoders() -> list[TextEncoder]:
+    """The default encoders (MiniLM and multilingual e5), loaded once for the whole session."""
+    return load_encoders(Settings())
 
 
-def build_from(source: Path, base: Path, encoder: Encoder) -> Settings:
+@pytest.fixture(scope="session")
+def encoder(encoders) -> TextEncoder:
+    """MiniLM alone, for tests about one encoder."""
+    return encoders[0]
+
+
+def ids_of(encoders: list[TextEncoder]) -> dict[str, str]:
+    return {e.name: e.model_id for e in encoders}
+
+
+def build_from(source: Path, base: Path, encoders: list[TextEncoder]) -> Settings:
     """Copy a corpus into `base` and build its index there."""
     data = base / "practices.jsonl"
     shutil.copyfile(source, data)
     settings = Settings(index=base / "index", data=data)
-    build_index(load_corpus(data), settings, encoder)
+    build_index(load_corpus(data), settings, encoders)
     return settings
 
 
 @pytest.fixture(scope="session")
-def full_index_settings(tmp_path_factory, encoder) -> Settings:
-    return build_from(CORPUS, tmp_path_factory.mktemp("full"), encoder)
+def full_index_settings(tmp_path_factory, encoders) -> Settings:
+    return build_from(CORPUS, tmp_path_factory.mktemp("full"), encoders)
 
 
 @pytest.fixture(scope="session")
-def built_index(tmp_path_factory, encoder) -> Settings:
-    return build_from(INDEX_FIXTURE, tmp_path_factory.mktemp("built"), encoder)
+def built_index(tmp_path_factory, encoders) -> Settings:
+    return build_from(INDEX_FIXTURE, tmp_path_factory.mktemp("built"), encoders)
 
 
 @pytest.fixture

@@ -196,7 +196,7 @@ def test_cli_build_if_stale_rebuilds_when_a_build_setting_changed(index_copy):
 
 
 def test_relatedness_adds_shared_topics_to_the_centroid_cosine():
-    from indexer.related import relatedness
+    from ranking.related import relatedness
 
     c = np.array([[1.0, 0.0], [0.6, 0.8], [0.6, 0.8]], dtype=np.float32)
     t = np.array([[1, 1, 0], [1, 0, 0], [0, 0, 1]], dtype=np.float32)  # shares 1 of 2 topics with row 0; none

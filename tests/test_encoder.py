@@ -7,7 +7,7 @@ import pytest
 
 from indexer.corpus import load_corpus
 from indexer.encoder import Encoder, ModelLoadError
-from indexer.settings import Settings
+from settings import Settings
 
 INDEX_FIXTURE = Path(__file__).parent / "fixtures" / "index_practices.jsonl"
 

@@ -6,7 +6,7 @@ import math
 import pytest
 
 from indexer import cli
-from indexer.evaluation import (
+from evaluation.runner import (
     choose_floor,
     distinct_at_k,
     floor_separation,
@@ -15,7 +15,7 @@ from indexer.evaluation import (
     precision_at_k,
     recall_at_k,
 )
-from indexer.settings import Settings
+from settings import Settings
 
 JUDGED = {"a": 2, "c": 1, "d": 2}
 

@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from live_server import ROOT, LiveServer
 
-from indexer.settings import Settings
+from settings import Settings
 from search_service.app import build_app
 
 KEY = "adm1n-" + "q7" * 20

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from indexer.settings import Settings
+from settings import Settings
 
 
 def test_every_setting_is_in_the_readme():

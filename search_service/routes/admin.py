@@ -4,7 +4,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Path
 
-from indexer.index import IndexLoadError
+from indexer.format import IndexLoadError
 from indexer.problems import CorpusError
 from indexer.updates import delete_practices, upsert_practices
 from search_service.deps import StateDep
@@ -31,7 +31,7 @@ def put_practice(state: StateDep, _: AdminDep, practice_id: PracticeId,
         raise ApiError(422, f"body id {record.get('id')!r} differs from the path id {practice_id!r}", "id")
     with state.write_lock:
         try:  # validated (and normalised like `indexer import`) by the indexer before anything is written
-            upsert_practices(state.settings, [{**record, "id": practice_id}], encoder=state.encoder)
+            upsert_practices(state.settings, [{**record, "id": practice_id}], encoders=state.encoders)
         except CorpusError as err:
             raise ApiError(422, "; ".join(f"{p.field}: {p.message}" for p in err.problems), "body") from None
         return {"id": practice_id, "status": "saved", **_refresh(state)}
@@ -42,7 +42,7 @@ def delete_practice(state: StateDep, _: AdminDep, practice_id: PracticeId) -> di
     with state.write_lock:
         if state.engine.get(practice_id) is None:
             raise ApiError(404, f"no practice with id {practice_id!r}", "id")
-        delete_practices(state.settings, [practice_id], encoder=state.encoder)
+        delete_practices(state.settings, [practice_id], encoders=state.encoders)
         return {"id": practice_id, "status": "deleted", **_refresh(state)}
 
 

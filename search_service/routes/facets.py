@@ -4,14 +4,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from indexer.search.facets import Facets
-from search_service.deps import EngineDep, to_filters
-from search_service.schemas import PUBLIC_ERRORS, SearchBody, json_response
+from search_service.deps import EngineDep
+from search_service.schemas import PUBLIC_ERRORS, FacetsResponse, SearchBody, json_response
 
 router = APIRouter(tags=["search"], responses=PUBLIC_ERRORS)
 
 
-@router.get("/facets", response_model=Facets, summary="Counts per country, city, topic and start year")
+@router.get("/facets", response_model=FacetsResponse, summary="Counts per country, city, topic and start year")
 def facets(engine: EngineDep, params: Annotated[SearchBody, Query()]) -> Response:
     """Without `q` and filters: the whole corpus. With them: exactly the practices /search would return."""
-    return json_response(engine.facets(params.q, params.mode, to_filters(params)))
+    return json_response(FacetsResponse.from_facets(engine.facets(params.q, params.mode, params.filters())))

@@ -19,8 +19,9 @@ def healthz() -> dict:
 def readyz(engine: EngineDep) -> Readiness:
     manifest = engine.index.manifest
     return Readiness(status="ready", build_id=str(engine.index.build_id),
-                     format_version=manifest.get("format_version"), model=str(manifest.get("model", {}).get("id")),
-                     practices=len(engine.practices), vectors=engine.index.faiss.ntotal,
+                     format_version=manifest.get("format_version"),
+                     model=",".join(e["id"] for e in manifest.get("encoders", [])),
+                     practices=len(engine.practices), vectors=engine.index.rows,
                      built_at=manifest.get("built_at"))
 
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from search_service.deps import EngineDep, to_filters
+from search_service.deps import EngineDep
 from search_service.errors import ApiError
 from search_service.schemas import (
     PUBLIC_ERRORS,
@@ -39,6 +39,6 @@ def get_practice(engine: EngineDep, practice_id: PracticeId) -> dict:
 def similar_practices(engine: EngineDep, practice_id: PracticeId,
                       params: Annotated[FilterFields, Query()]) -> Response:
     _known(engine, practice_id)
-    page = engine.similar(practice_id, to_filters(params), params.limit, params.offset)
+    page = engine.related_page(practice_id, params.filters(), params.limit, params.offset)
     return json_response(SimilarResponse(id=practice_id, total=page.total, limit=params.limit,
                                          offset=params.offset, results=[ResultItem.from_hit(h) for h in page.hits]))

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from search_service.deps import EngineDep, to_filters
+from search_service.deps import EngineDep
 from search_service.errors import ApiError
 from search_service.schemas import PUBLIC_ERRORS, SearchBody, SearchResponse, SimilarBody, json_response
 
@@ -12,7 +12,7 @@ router = APIRouter(tags=["search"], responses=PUBLIC_ERRORS)
 
 
 def run_search(engine, params: SearchBody) -> Response:
-    filters = to_filters(params)
+    filters = params.filters()
     if not params.q.strip() and not filters.active:
         raise ApiError(422, "q must not be empty (give a query, or a filter to browse)", "q")
     page = engine.search(params.q, params.mode, filters, params.limit, params.offset)
@@ -37,6 +37,6 @@ def similar_text(engine: EngineDep, body: SimilarBody) -> Response:
     """Paste a paragraph describing your own initiative (up to 5,000 characters)."""
     if not body.text.strip():
         raise ApiError(422, "text must not be blank", "text")
-    filters = to_filters(body)
+    filters = body.filters()
     page = engine.search(body.text, "hybrid", filters, body.limit, body.offset)
     return json_response(SearchResponse.from_page(page, body.text, "hybrid", body.limit, body.offset))

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from indexer.search.typos import WORD
+from ranking.lexicon import WORD
 
 WINDOW = 320
 

@@ -1,0 +1,64 @@
+"""The evaluation report as Markdown tables (what `indexer eval` prints and writes to bench/results/) and JSON."""
+
+import json
+from typing import Any
+
+from evaluation.runner import DEPTH, MODES, Report, Scores, as_json
+
+_HEAD = "| {} | n | nDCG@10 | R@10 | R@50 | MRR@10 |\n|---|---:|---:|---:|---:|---:|"
+
+
+def _row(name: str, s: Scores) -> str:
+    return f"| {name} | {s.n} | {s.ndcg10:.3f} | {s.recall10:.3f} | {s.recall50:.3f} | {s.mrr10:.3f} |"
+
+
+def _grid(title: str, table: dict[str, dict[str, Scores]], default: str | None) -> list[str]:
+    columns = sorted({g for row in table.values() for g in row}, key=lambda g: ["search (English)", "pasted",
+                                                                               "multilingual"].index(g))
+    lines = ["", f"## {title} (hybrid nDCG@10)", "", "| variant | " + " | ".join(columns) + " |",
+             "|---|" + "---:|" * len(columns)]
+    for name, row in table.items():
+        mark = " (default)" if name == default else ""
+        lines.append(f"| {name}{mark} | " + " | ".join(f"{row[c].ndcg10:.3f}" if c in row else "–"
+                                                      for c in columns) + " |")
+    return lines
+
+
+def render_markdown(report: Report) -> str:
+    cfg = report.config
+    default_fusion = f"{cfg.fusion} kw={cfg.keyword_weight:g}"
+    lines = [
+        f"# Relevance evaluation: split `{report.split}`",
+        "",
+        f"Encoders {', '.join(report.encoders)}; fusion `{default_fusion}`; floors "
+        + ", ".join(f"{n} {v:g}" for n, v in cfg.floors.items() if n in report.encoders)
+        + f"; MMR lambda {cfg.mmr_lambda:g}. Ranked lists are what the service returns (floors applied), top "
+        f"{DEPTH}; pasted paragraphs run as POST /similar does."
+        + ("" if report.split == "dev" else " Defaults are tuned on the dev half only."),
+        "",
+        "## Modes, per query group (nDCG@10)",
+        "",
+        "| group | n | " + " | ".join(MODES) + " |",
+        "|---|---:|" + "---:|" * len(MODES),
+    ]
+    for name, by_mode in report.groups.items():
+        n = next(iter(by_mode.values())).n
+        lines.append(f"| {name} | {n} | " + " | ".join(f"{by_mode[m].ndcg10:.3f}" for m in MODES) + " |")
+    lines += ["", "## Hybrid search per language (translations of English queries, judged as their source)", "",
+              _HEAD.format("language")]
+    lines += [_row(lang, s) for lang, s in report.languages.items()]
+    lines += _grid("Fusion", report.fusion, default_fusion)
+    lines += _grid("Encoders", report.encoder_sets, "+".join(report.encoders))
+    lines += ["", "## Related practices (GET /practices/{id}/similar, top 5)", "",
+              "| variant | n | precision@5 | distinct cities@5 | duplicates shown |", "|---|---:|---:|---:|---:|"]
+    for name, r in report.related.items():
+        lines.append(f"| {name} | {r.n} | {r.precision5:.3f} | {r.distinct_cities5:.2f} | {r.duplicates_shown} |")
+    lines += ["", "## Semantic floors: the highest cosine keeping 95% of judged-relevant results in the top 50", "",
+              "| encoder | configured | 95% floor here |", "|---|---:|---:|"]
+    lines += [f"| {n} | {cfg.floors.get(n, 0):g} | {v:g} |" for n, v in report.floors.items()]
+    return "\n".join(lines) + "\n"
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The same numbers as plain JSON, for plots and the benchmark summary."""
+    return json.loads(json.dumps(as_json(report), default=str))

@@ -1,0 +1,212 @@
+"""Run the eval set against the query engine: every mode, and the variants the defaults were chosen from.
+
+Variants (fusion method and keyword weight, encoder subsets, a plain baseline, related-practice
+diversity) are engines built in memory over one loaded index, sharing each query's embedding, so a
+comparison never needs a rebuild. Ranked lists are what the service returns (floors applied).
+"""
+
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import faiss
+import numpy as np
+
+from evaluation.dataset import EvalQuery, RelatedEntry
+from evaluation.metrics import choose_floor, distinct_at_k, mrr_at_k, ndcg_at_k, precision_at_k, recall_at_k
+from indexer.encoders import TextEncoder
+from indexer.index import DenseVectors, Index
+from ranking import RankingConfig, SearchEngine
+from ranking.results import Mode
+
+MODES: tuple[Mode, ...] = ("keyword", "semantic", "hybrid")
+DEPTH = 50  # ranked ids fetched per query: the deepest cut-off any metric reads
+FUSIONS: tuple[tuple[str, float], ...] = (("zscore", 0.0), ("zscore", 1.0), ("zscore", 2.0), ("zscore", 3.0),
+                                          ("zscore", 4.0), ("rrf", 0.5), ("rrf", 1.0), ("rrf", 2.0))
+
+
+class MemoEncoder:
+    """Wraps an encoder so every engine variant reuses each query's embedding (one encode per text)."""
+
+    def __init__(self, encoder: TextEncoder):
+        self._encoder = encoder
+        self.name, self.model_id, self.dim = encoder.name, encoder.model_id, encoder.dim
+        self.model_path, self.backend = encoder.model_path, encoder.backend
+        self.max_tokens, self.tokenizer = encoder.max_tokens, encoder.tokenizer
+        self._memo: dict[str, np.ndarray] = {}
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._memo]
+        if missing:
+            self._memo.update(zip(missing, self._encoder.encode_queries(missing), strict=True))
+        return np.stack([self._memo[t] for t in texts])
+
+    def encode_passages(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:
+        return self._encoder.encode_passages(texts, show_progress=show_progress)
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return self._encoder.count_tokens(texts)
+
+
+def with_encoders(index: Index, names: Sequence[str]) -> Index:
+    return dataclasses.replace(index, dense={n: index.dense[n] for n in names})
+
+
+def single_vector_index(index: Index, name: str) -> Index:
+    """One encoder, and only each practice's first (title + purpose) vector: the one-vector baseline."""
+    pp = np.asarray(index.passage_practice)
+    _, first = np.unique(pp, return_index=True)
+    vectors = np.ascontiguousarray(index.dense[name].vectors[first])
+    flat = faiss.IndexFlatIP(vectors.shape[1])
+    flat.add(vectors)
+    return dataclasses.replace(
+        index, dense={name: DenseVectors(name, index.dense[name].model_id, vectors, flat)},
+        passages=[index.passages[i] for i in first], passage_practice=pp[first],
+        text_hashes=[index.text_hashes[i] for i in first],
+    )
+
+
+def run_queries(engine: SearchEngine, queries: Sequence[EvalQuery], mode: Mode) -> dict[str, list[str]]:
+    """Ranked ids per query id, as the service would return them (search, or POST /similar for paragraphs)."""
+    return {q.id: [pid for pid, _ in engine.ranked(q.query, mode, depth=DEPTH)] for q in queries}
+
+
+@dataclass(frozen=True)
+class Scores:
+    n: int
+    ndcg10: float
+    recall10: float
+    recall50: float
+    mrr10: float
+
+
+def score(runs: Mapping[str, Sequence[str]], queries: Sequence[EvalQuery]) -> Scores:
+    """Mean metrics over the queries (each query weighs the same)."""
+    if not queries:
+        return Scores(0, 0.0, 0.0, 0.0, 0.0)
+    per = [(ndcg_at_k(runs[q.id], q.judgments, 10), recall_at_k(runs[q.id], q.judgments, 10),
+            recall_at_k(runs[q.id], q.judgments, 50), mrr_at_k(runs[q.id], q.judgments, 10)) for q in queries]
+    return Scores(len(queries), *(float(m) for m in np.mean(np.asarray(per), axis=0)))
+
+
+@dataclass(frozen=True)
+class RelatedScores:
+    n: int
+    precision5: float
+    distinct_cities5: float
+    duplicates_shown: int
+
+
+def score_related(engine: SearchEngine, entries: Sequence[RelatedEntry], k: int = 5) -> RelatedScores:
+    """Related-practice precision@k (any grade counts), mean distinct cities in the top k, duplicates shown."""
+    entries = [e for e in entries if engine.get(e.id) is not None]
+    if not entries:
+        return RelatedScores(0, 0.0, 0.0, 0)
+    precisions, cities, duplicates = [], [], 0
+    for entry in entries:
+        hits = engine.related_page(entry.id, limit=k).hits
+        ids = [h.practice.id for h in hits]
+        precisions.append(precision_at_k(ids, entry.related, k))
+        cities.append(distinct_at_k([h.practice.city for h in hits], k))
+        duplicates += len(set(ids) & set(entry.duplicates))
+    return RelatedScores(len(entries), float(np.mean(precisions)), float(np.mean(cities)), duplicates)
+
+
+@dataclass
+class Report:
+    split: str
+    config: RankingConfig
+    encoders: list[str]
+    groups: dict[str, dict[str, Scores]]  # "search (English)", "pasted", "multilingual", kinds -> mode -> scores
+    languages: dict[str, Scores]  # language -> hybrid scores of the translations (and "en" of their sources)
+    fusion: dict[str, dict[str, Scores]]  # "zscore kw=2" -> group -> hybrid scores
+    encoder_sets: dict[str, dict[str, Scores]]  # "minilm" / "e5" / "minilm+e5" -> group -> hybrid scores
+    related: dict[str, RelatedScores]
+    floors: dict[str, float] = field(default_factory=dict)  # encoder -> floor keeping 95% of judged relevant
+
+    @property
+    def headline(self) -> dict[str, float]:
+        g = self.groups
+        return {"search_hybrid": g["search (English)"]["hybrid"].ndcg10, "pasted_hybrid": g["pasted"]["hybrid"].ndcg10,
+                "multilingual_hybrid": g["multilingual"]["hybrid"].ndcg10,
+                "related_p5": next(iter(self.related.values())).precision5}
+
+
+def _groups(queries: Sequence[EvalQuery]) -> dict[str, list[EvalQuery]]:
+    english = [q for q in queries if q.lang == "en"]
+    groups = {"search (English)": [q for q in english if q.endpoint == "search"],
+              "pasted": [q for q in english if q.endpoint == "similar"],
+              "multilingual": [q for q in queries if q.lang != "en" and q.endpoint == "search"],
+              "pasted, translated": [q for q in queries if q.lang != "en" and q.endpoint == "similar"]}
+    for kind in sorted({q.kind for q in english}):
+        groups[f"kind: {kind}"] = [q for q in english if q.kind == kind]
+    return groups
+
+
+def evaluate(index: Index, encoders: Sequence[TextEncoder], queries: Sequence[EvalQuery],
+             related: Sequence[RelatedEntry], config: RankingConfig, split: str = "all",
+             progress: Callable[[str], None] | None = None) -> Report:
+    say = progress or (lambda _msg: None)
+    memo = [e if isinstance(e, MemoEncoder) else MemoEncoder(e) for e in encoders]
+    queries = [q for q in queries if q.judgments]
+    groups = _groups(queries)
+    main_groups = ("search (English)", "pasted", "multilingual")
+
+    def engine_for(idx: Index, cfg: RankingConfig) -> SearchEngine:
+        return SearchEngine(idx, [m for m in memo if m.name in idx.dense], cfg)
+
+    def group_scores(runs: Mapping[str, Sequence[str]], names: Sequence[str]) -> dict[str, Scores]:
+        return {g: score(runs, groups[g]) for g in names if groups.get(g)}
+
+    say("modes")
+    engine = engine_for(index, config)
+    runs = {m: run_queries(engine, queries, m) for m in MODES}
+    by_group = {g: {m: score(runs[m], qs) for m in MODES} for g, qs in groups.items() if qs}
+    translated = [q for q in queries if q.source is not None and q.endpoint == "search"]
+    languages = {lang: score(runs["hybrid"], [q for q in translated if q.lang == lang])
+                 for lang in sorted({q.lang for q in translated})}
+    sources = {q.source for q in translated}
+    if sources:
+        languages["en (their sources)"] = score(runs["hybrid"], [q for q in queries if q.id in sources])
+
+    say("fusion")
+    fusion = {}
+    for method, weight in FUSIONS:
+        cfg = dataclasses.replace(config, fusion=method, keyword_weight=weight)  # type: ignore[arg-type]
+        fusion[f"{method} kw={weight:g}"] = group_scores(
+            run_queries(engine_for(index, cfg), queries, "hybrid"), main_groups)
+
+    say("encoders")
+    names = list(index.dense)
+    subsets = [[n] for n in names] + ([names] if len(names) > 1 else [])
+    encoder_sets = {"+".join(s): group_scores(run_queries(engine_for(with_encoders(index, s), config), queries,
+                                                          "hybrid"), main_groups) for s in subsets}
+    if "minilm" in index.dense:
+        baseline = dataclasses.replace(config, fusion="rrf", keyword_weight=1.0)
+        encoder_sets["baseline: RRF of BM25 and one MiniLM vector per practice"] = group_scores(
+            run_queries(engine_for(single_vector_index(index, "minilm"), baseline), queries, "hybrid"), main_groups)
+
+    say("related practices")
+    related_scores = {
+        f"MMR lambda={config.mmr_lambda:g} (default)": score_related(engine, related),
+        "no diversity (lambda=1)": score_related(engine_for(index, dataclasses.replace(config, mmr_lambda=1.0)),
+                                                 related),
+    }
+    for name in names if len(names) > 1 else []:
+        related_scores[f"{name} centroids only"] = score_related(engine_for(with_encoders(index, [name]), config),
+                                                                 related)
+
+    say("floors")
+    floors = {}
+    no_floor = dataclasses.replace(config, floors={n: -1.0 for n in names})
+    for name in names:
+        single = engine_for(with_encoders(index, [name]), no_floor)
+        relevant = [s for q in groups["search (English)"] + groups.get("multilingual", [])
+                    for pid, s in single.ranked(q.query, "semantic", depth=DEPTH) if q.judgments.get(pid, 0) > 0]
+        floors[name] = choose_floor(relevant)
+    return Report(split, config, names, by_group, languages, fusion, encoder_sets, related_scores, floors)
+
+
+def as_json(report: Report) -> dict[str, Any]:
+    return dataclasses.asdict(report) | {"headline": report.headline}

