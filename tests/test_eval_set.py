@@ -11,11 +11,14 @@ CORPUS = ROOT / "data" / "practices.jsonl"
 EVAL_DIR = ROOT / "data" / "eval"
 QUERIES = EVAL_DIR / "queries.jsonl"
 RELATED = EVAL_DIR / "related.jsonl"
+TRANSLATIONS = EVAL_DIR / "translations.jsonl"
 
 KINDS = {"keyword", "question", "name", "misspelling", "place_theme", "paragraph"}
 SPLITS = {"dev", "test"}
 ENDPOINTS = {"search", "similar"}
 GRADES = {1, 2}
+TRANSLATION_LANGS = {"fr", "es", "it", "de", "pt", "pl", "el", "uk"}
+UNTRANSLATABLE_KINDS = {"name", "misspelling"}
 
 
 def _load_jsonl(path):
@@ -46,9 +49,15 @@ def related():
     return _load_jsonl(RELATED)
 
 
+@pytest.fixture(scope="module")
+def translations():
+    return _load_jsonl(TRANSLATIONS)
+
+
 def test_files_exist():
     assert QUERIES.is_file()
     assert RELATED.is_file()
+    assert TRANSLATIONS.is_file()
     assert (EVAL_DIR / "README.md").is_file()
 
 
@@ -145,3 +154,73 @@ def test_duplicates_symmetric_and_same_split(related):
                 continue
             assert r["id"] in other.get("duplicates", []), (r["id"], pid)
             assert other["split"] == r["split"], (r["id"], pid)
+
+
+# --- translations.jsonl: faithful translations of English queries -------------
+
+
+def test_translations_fields(translations):
+    assert translations
+    for t in translations:
+        assert set(t) == {"id", "source", "lang", "query"}, t.get("id")
+        assert isinstance(t["query"], str) and t["query"].strip(), t["id"]
+
+
+def test_translation_ids_unique_and_in_order(translations):
+    ids = [t["id"] for t in translations]
+    assert len(ids) == len(set(ids)), [i for i, n in Counter(ids).items() if n > 1]
+    assert ids == [f"t{n:03d}" for n in range(1, len(ids) + 1)]
+
+
+def test_translations_grouped_by_language(translations):
+    langs = [t["lang"] for t in translations]
+    runs = [lang for i, lang in enumerate(langs) if i == 0 or langs[i - 1] != lang]
+    assert len(runs) == len(set(runs)), runs
+
+
+def test_translation_sources_exist_and_translatable(translations, queries):
+    by_id = {q["id"]: q for q in queries}
+    for t in translations:
+        assert t["source"] in by_id, (t["id"], t["source"])
+        assert by_id[t["source"]]["kind"] not in UNTRANSLATABLE_KINDS, (t["id"], t["source"])
+
+
+def test_translation_langs(translations):
+    for t in translations:
+        assert t["lang"] != "en", t["id"]
+        assert t["lang"] in TRANSLATION_LANGS, (t["id"], t["lang"])
+
+
+def test_translation_differs_from_source(translations, queries):
+    by_id = {q["id"]: q for q in queries}
+    for t in translations:
+        source = by_id[t["source"]]["query"]
+        assert t["query"].strip().lower() != source.strip().lower(), t["id"]
+
+
+def test_translation_pairs_unique(translations):
+    pairs = Counter((t["source"], t["lang"]) for t in translations)
+    assert all(n == 1 for n in pairs.values()), [p for p, n in pairs.items() if n > 1]
+
+
+def test_translation_scripts(translations):
+    """Greek and Ukrainian queries are written in their own scripts."""
+    for t in translations:
+        if t["lang"] == "el":
+            assert any("\u0370" <= ch <= "\u03ff" for ch in t["query"]), t["id"]
+        if t["lang"] == "uk":
+            assert any("\u0400" <= ch <= "\u04ff" for ch in t["query"]), t["id"]
+
+
+def test_translation_language_coverage(translations):
+    per_lang = Counter(t["lang"] for t in translations)
+    assert sum(n >= 10 for n in per_lang.values()) >= 6, per_lang
+
+
+def test_translation_languages_in_both_splits(translations, queries):
+    split = {q["id"]: q["split"] for q in queries}
+    seen = {}
+    for t in translations:
+        seen.setdefault(t["lang"], set()).add(split[t["source"]])
+    for lang, splits in seen.items():
+        assert splits == SPLITS, (lang, splits)
