@@ -11,6 +11,7 @@ CORPUS = ROOT / "data" / "practices.jsonl"
 EVAL_DIR = ROOT / "data" / "eval"
 QUERIES = EVAL_DIR / "queries.jsonl"
 RELATED = EVAL_DIR / "related.jsonl"
+DUPLICATES = EVAL_DIR / "duplicates.jsonl"
 
 KINDS = {"keyword", "question", "name", "misspelling", "place_theme", "paragraph"}
 SPLITS = {"dev", "test"}
@@ -46,9 +47,15 @@ def related():
     return _load_jsonl(RELATED)
 
 
+@pytest.fixture(scope="module")
+def duplicate_groups():
+    return _load_jsonl(DUPLICATES)
+
+
 def test_files_exist():
     assert QUERIES.is_file()
     assert RELATED.is_file()
+    assert DUPLICATES.is_file()
     assert (EVAL_DIR / "README.md").is_file()
 
 
@@ -145,3 +152,30 @@ def test_duplicates_symmetric_and_same_split(related):
                 continue
             assert r["id"] in other.get("duplicates", []), (r["id"], pid)
             assert other["split"] == r["split"], (r["id"], pid)
+
+
+def test_duplicate_groups_fields(duplicate_groups, corpus_ids):
+    assert duplicate_groups
+    for group in duplicate_groups:
+        assert set(group) >= {"ids", "why"}, group
+        ids = group["ids"]
+        assert isinstance(ids, list), group
+        assert len(ids) >= 2, ids
+        assert len(ids) == len(set(ids)), ids
+        assert all(isinstance(pid, str) for pid in ids), ids
+        missing = set(ids) - corpus_ids
+        assert not missing, sorted(missing)
+        assert isinstance(group["why"], str) and group["why"].strip(), ids
+
+
+def test_duplicate_groups_disjoint(duplicate_groups):
+    counts = Counter(pid for group in duplicate_groups for pid in group["ids"])
+    assert not [pid for pid, n in counts.items() if n > 1]
+
+
+def test_related_duplicates_are_in_duplicate_groups(related, duplicate_groups):
+    group_of = {pid: i for i, group in enumerate(duplicate_groups) for pid in group["ids"]}
+    for r in related:
+        for pid in r.get("duplicates", []):
+            assert r["id"] in group_of, (r["id"], pid)
+            assert group_of.get(pid) == group_of[r["id"]], (r["id"], pid)
