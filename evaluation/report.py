@@ -53,7 +53,7 @@ def render_markdown(report: Report) -> str:
               "| variant | n | precision@5 | distinct cities@5 | duplicates shown |", "|---|---:|---:|---:|---:|"]
     for name, r in report.related.items():
         lines.append(f"| {name} | {r.n} | {r.precision5:.3f} | {r.distinct_cities5:.2f} | {r.duplicates_shown} |")
-    lines += ["", "## Semantic floors: the highest cosine keeping 95% of judged-relevant results in the top 50", "",
+    lines += ["", "## Semantic floors: the highest cosine keeping 95% of the judged-relevant practices", "",
               "| encoder | configured | 95% floor here |", "|---|---:|---:|"]
     lines += [f"| {n} | {cfg.floors.get(n, 0):g} | {v:g} |" for n, v in report.floors.items()]
     return "\n".join(lines) + "\n"

@@ -18,6 +18,7 @@ from evaluation.metrics import choose_floor, distinct_at_k, mrr_at_k, ndcg_at_k,
 from indexer.encoders import TextEncoder
 from indexer.index import DenseVectors, Index
 from ranking import RankingConfig, SearchEngine
+from ranking.dense import DenseScorer
 from ranking.results import Mode
 
 MODES: tuple[Mode, ...] = ("keyword", "semantic", "hybrid")
@@ -199,11 +200,15 @@ def evaluate(index: Index, encoders: Sequence[TextEncoder], queries: Sequence[Ev
 
     say("floors")
     floors = {}
-    no_floor = dataclasses.replace(config, floors={n: -1.0 for n in names})
+    everything = np.ones(len(index.practices), dtype=bool)
     for name in names:
-        single = engine_for(with_encoders(index, [name]), no_floor)
-        relevant = [s for q in groups["search (English)"] + groups.get("multilingual", [])
-                    for pid, s in single.ranked(q.query, "semantic", depth=DEPTH) if q.judgments.get(pid, 0) > 0]
+        scorer = DenseScorer(index.dense[name], index.passage_practice, len(index.practices))
+        encoder = next(m for m in memo if m.name == name)
+        relevant = []
+        for q in groups["search (English)"] + (groups.get("multilingual", []) if name != "minilm" else []):
+            cosines, _ = scorer.scores(encoder.encode_queries([q.query]), everything)
+            relevant += [float(cosines[index.position[p]]) for p, g in q.judgments.items()
+                         if g > 0 and p in index.position]
         floors[name] = choose_floor(relevant)
     return Report(split, config, names, by_group, languages, fusion, encoder_sets, related_scores, floors)
 

@@ -19,6 +19,7 @@ from ranking.config import RankingConfig
 from ranking.dense import DenseScorer
 from ranking.facets import Facets, count_facets
 from ranking.filters import Filters, mask
+from ranking.lexicon import warm_up
 from ranking.related import RelatedPractices
 from ranking.results import Hit, Mode, Page, Pool
 from ranking.snippets import Snippet, make_snippet
@@ -27,6 +28,7 @@ from ranking.typos import TypoCorrector
 NEAREST_WHEN_NONE = 3  # results shown, flagged, when nothing is a close match
 STRONG_KEYWORD = 0.5  # hybrid: a BM25 / best BM25 this high is a close match even with low cosines
 MONOLINGUAL = "minilm"  # English-only: left out of the ranking of a query written in another language
+MULTILINGUAL = "e5"
 
 
 class SearchEngine:
@@ -38,8 +40,6 @@ class SearchEngine:
         self._n = len(self.practices)
         pp = index.passage_practice
         self._scorers = {name: DenseScorer(dense, pp, self._n) for name, dense in index.dense.items()}
-        self._splitter = encoders[0].tokenizer
-        self._window = int(index.manifest["passage_tokens"])
         rows_of: list[list[int]] = [[] for _ in range(self._n)]
         for row, pos in enumerate(pp):
             rows_of[pos].append(row)
@@ -52,6 +52,7 @@ class SearchEngine:
         self._stem = keyword.tokenize
         self._passage_stems: dict[int, frozenset[str]] = {}
         self._typos = TypoCorrector(keyword.vocabulary)
+        warm_up()
         self._bm25_cache: LRU[str, np.ndarray] = LRU(config.cache_size)
         self._pools: LRU[tuple[str, str, str], Pool] = LRU(config.cache_size)
         self._embeddings: LRU[tuple[str, str], np.ndarray] = LRU(config.cache_size)
@@ -61,12 +62,11 @@ class SearchEngine:
     # --- scoring -------------------------------------------------------------------------------
 
     def _embed(self, name: str, q: query.Query) -> np.ndarray:
-        """Query vectors of one encoder: one, or one per passage of a pasted paragraph (cached)."""
+        """One encoder's query vector, shape (1, dim) (cached)."""
         key = (name, q.text)
         cached = self._embeddings.get(key)
         if cached is None:
-            texts = query.passages(q.text, self._splitter, self._window) if q.pasted else [q.text]
-            cached = self.encoders[name].encode_queries(texts)
+            cached = self.encoders[name].encode_queries([q.text])
             self._embeddings.put(key, cached)
         return cached
 
@@ -76,12 +76,13 @@ class SearchEngine:
         return {n: self._scorers[n].scores(vectors[n], allowed) for n in names}
 
     def _foreign(self, q: query.Query) -> bool:
-        """Written in another language, and another encoder is there to read it."""
-        return q.language not in (None, "en") and len(self._scorers) > 1
+        """Written in another language, and a multilingual encoder is there to read it: then the English-only
+        signals (MiniLM, English-stemmed BM25) would add only noise, and stay out of the ranking."""
+        return q.language not in (None, "en") and MULTILINGUAL in self._scorers
 
     def _bm25(self, q: query.Query) -> tuple[np.ndarray, list[str]]:
         keyword = self.index.keyword
-        stems = query.distinctive_stems(keyword, q.keyword_text) if q.pasted else keyword.tokenize(q.keyword_text)
+        stems = keyword.tokenize(q.keyword_text)
         key = " ".join(stems)
         cached = self._bm25_cache.get(key)
         if cached is None:
@@ -114,18 +115,20 @@ class SearchEngine:
             except Exception as err:  # an encoder failing must not take search down
                 notice = f"semantic search unavailable ({type(err).__name__}); showing keyword results only"
                 mode = "keyword"
-        bm25, stems = self._bm25(q) if mode != "semantic" else (np.zeros(self._n, dtype=np.float32), [])
+        keyword_used = mode == "keyword" or (mode == "hybrid" and not self._foreign(q))
+        bm25, stems = self._bm25(q) if keyword_used else (np.zeros(self._n, dtype=np.float32), [])
         best_of_query = fusion.normalise_by_best(bm25)
         strong_keyword = (bm25 > 0) & (best_of_query >= (cfg.keyword_floor if mode == "keyword" else STRONG_KEYWORD))
         semantic_close = np.zeros(self._n, dtype=bool)
-        for name, (cosines, _) in dense.items():
-            semantic_close |= cosines >= cfg.floors.get(name, 1.0)
+        if dense:  # judged by the first encoder that ran: MiniLM separates off-topic queries best in English
+            judge = next(iter(dense))
+            semantic_close = dense[judge][0] >= cfg.floors.get(judge, 1.0)
         if mode == "keyword":
             scores, close, best_rows = best_of_query, strong_keyword, self._first_rows
         else:
-            scores = self._fuse(dense, bm25 if mode == "hybrid" else None, stems)
+            scores = self._fuse(dense, bm25 if keyword_used else None)
             close = semantic_close | (strong_keyword if mode == "hybrid" else False)
-            best_rows = next(iter(dense.values()))[1] if len(dense) == 1 else dense[self._snippet_encoder(dense)][1]
+            best_rows = dense[self._snippet_encoder(dense)][1]
         scores = np.where(np.isfinite(scores), scores, -np.inf).astype(np.float32)
         order = np.lexsort((self._ids, -scores))
         order = order[allowed[order] & np.isfinite(scores[order])]
@@ -135,8 +138,7 @@ class SearchEngine:
         return Pool(chosen, scores[chosen], close[chosen], best_rows[chosen], frozenset(stems),
                     tuple(corrections), close_match, notice, q.language)
 
-    def _fuse(self, dense: dict[str, tuple[np.ndarray, np.ndarray]], bm25: np.ndarray | None,
-              stems: list[str]) -> np.ndarray:
+    def _fuse(self, dense: dict[str, tuple[np.ndarray, np.ndarray]], bm25: np.ndarray | None) -> np.ndarray:
         cfg = self.config
         cosines = [scores for scores, _ in dense.values()]
         if cfg.fusion == "rrf":
@@ -146,15 +148,13 @@ class SearchEngine:
                 weights.append(cfg.keyword_weight)
             return fusion.rrf(signals, weights)
         fused = np.sum([fusion.zscore(c) for c in cosines], axis=0)
-        if bm25 is not None and stems:
-            keyword = self.index.keyword
-            fused = fused + cfg.keyword_weight * fusion.coverage(
-                bm25, keyword.document_frequency(stems), keyword.num_docs)
+        if bm25 is not None:
+            fused = fused + cfg.keyword_weight * fusion.normalise_by_best(bm25)
         return fused
 
     def _snippet_encoder(self, dense: dict[str, tuple[np.ndarray, np.ndarray]]) -> str:
         """The multilingual encoder's best rows when it ran (they follow the query's meaning in any language)."""
-        return "e5" if "e5" in dense else next(iter(dense))
+        return MULTILINGUAL if MULTILINGUAL in dense else next(iter(dense))
 
     def _browse(self, allowed: np.ndarray) -> Pool:
         """Empty query: every filtered practice, most recent first."""

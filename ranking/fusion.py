@@ -2,13 +2,13 @@
 
 Cosines mean different things per encoder (multilingual-e5 sits between 0.7 and 0.9, MiniLM
 between 0.1 and 0.7), so each encoder's scores are standardised per query over the corpus
-(z-scores: how far a practice stands out from the rest for this query). BM25 is not: one weak
-accidental match among zeros would stand out enormously. It is divided instead by the most the
-query's words could score (every word present, in the rarest way), so it says how much of the
-query a practice covers; words the corpus has never seen count against that coverage, which keeps
-a query in another language from being ranked by stray English stems.
+(z-scores: how far a practice stands out from the rest for this query; a clear top hit sits
+3 to 4 deviations out). BM25 is not: its scores are mostly zeros, and one weak match among them
+would stand out enormously. It is divided by the query's best BM25 instead (1.0 = the best
+keyword match), and `keyword_weight` says how many deviations that best match is worth. The engine
+leaves BM25 out for a query in another language, where English stems match only by accident.
 
-    hybrid = sum over encoders of z(cosine) + keyword_weight * coverage
+    hybrid = sum over encoders of z(cosine) + keyword_weight * BM25 / best BM25
 
 RRF (reciprocal rank fusion over the same signals) is the alternative; which one, and the weight,
 were chosen on the dev half of data/eval (see bench/results).
@@ -17,7 +17,6 @@ were chosen on the dev half of data/eval (see bench/results).
 import numpy as np
 
 RRF_K = 60
-K1 = 1.5  # bm25s' default saturation parameter: a word's BM25 is at most idf * (K1 + 1)
 
 
 def zscore(scores: np.ndarray) -> np.ndarray:
@@ -30,18 +29,6 @@ def zscore(scores: np.ndarray) -> np.ndarray:
     out = np.full_like(scores, -np.inf)
     out[finite] = (values - values.mean()) / spread if spread > 1e-9 else 0.0
     return out
-
-
-def idf(document_frequency: np.ndarray, n_docs: int) -> np.ndarray:
-    """Lucene's idf, the one bm25s scores with; a word no practice has gets the rarest word's idf."""
-    df = np.maximum(document_frequency, 1)
-    return np.log(1.0 + (n_docs - df + 0.5) / (df + 0.5))
-
-
-def coverage(bm25: np.ndarray, document_frequency: np.ndarray, n_docs: int) -> np.ndarray:
-    """BM25 divided by the query's most possible BM25: 0 = no query word, towards 1 = all of them, often."""
-    most = float((idf(document_frequency, n_docs) * (K1 + 1)).sum())
-    return bm25 / most if most > 0 else np.zeros_like(bm25)
 
 
 def normalise_by_best(bm25: np.ndarray) -> np.ndarray:
