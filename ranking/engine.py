@@ -29,6 +29,7 @@ NEAREST_WHEN_NONE = 3  # results shown, flagged, when nothing is a close match
 STRONG_KEYWORD = 0.5  # hybrid: a BM25 / best BM25 this high is a close match even with low cosines
 MONOLINGUAL = "minilm"  # English-only: left out of the ranking of a query written in another language
 MULTILINGUAL = "e5"
+ENGLISH_MIN_PRACTICES = 3
 
 
 class SearchEngine:
@@ -52,6 +53,8 @@ class SearchEngine:
         self._stem = keyword.tokenize
         self._passage_stems: dict[int, frozenset[str]] = {}
         self._typos = TypoCorrector(keyword.vocabulary)
+        # Words of at least 3 practices: English (the corpus is), unlike the odd foreign title's.
+        self._english = frozenset(w for w, n in keyword.vocabulary.items() if n >= ENGLISH_MIN_PRACTICES)
         warm_up()
         self._bm25_cache: LRU[str, np.ndarray] = LRU(config.cache_size)
         self._pools: LRU[tuple[str, str, str], Pool] = LRU(config.cache_size)
@@ -106,7 +109,7 @@ class SearchEngine:
             return self._browse(allowed)
         cfg = self.config
         corrected, corrections = self._typos.correct(text)
-        q = query.parse(text, corrected)
+        q = query.parse(text, corrected, self._english)
         notice = None
         dense: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         if mode != "keyword":

@@ -8,6 +8,7 @@ by the multilingual encoder alone (English stemming and an English-only model ad
 
 import functools
 import re
+from collections.abc import Container
 
 LANGUAGES = ("en", "fr", "es", "it", "de", "pt", "pl", "el", "uk", "nl", "ca", "sv", "nb", "da", "ru", "tr", "ro",
              "cs", "hu", "fi", "ar")
@@ -42,24 +43,28 @@ def is_real_word(word: str) -> bool:
     return max(frequencies(word.lower())) >= REAL_ZIPF
 
 
-def guess_language(text: str) -> str | None:
+def guess_language(text: str, english: Container[str] = ()) -> str | None:
     """The language whose frequency lists best explain the words, or None when no word is known.
 
-    A text whose every word is common English ("intercultural festival", "Bergen refugees") is
-    English; otherwise each word votes with its zipf frequency per language, and English wins
-    when it scores within 5% of the best."""
+    `english`: words known to be English here (the corpus's common words: "intercultural" is in no
+    small English list). A text whose every word is common English ("intercultural festival",
+    "Bergen refugees") is English; otherwise each word votes with its zipf frequency per language,
+    and English wins when it scores within 5% of the best."""
     words = [w.lower() for w in WORD.findall(text)][:64]
     if not words:
         return None
-    if all(frequencies(w)[0] >= COMMON_ENGLISH_ZIPF for w in words):
+    votes = [_with_english(w, english) for w in words]
+    if all(v[0] >= COMMON_ENGLISH_ZIPF for v in votes):
         return "en"
-    totals = [0.0] * len(LANGUAGES)
-    for word in words:
-        for i, value in enumerate(frequencies(word)):
-            totals[i] += value
+    totals = [sum(column) for column in zip(*votes, strict=True)]
     best = max(totals)
     if best == 0:
         return None
     if totals[0] >= 0.95 * best:
         return "en"
     return LANGUAGES[totals.index(best)]
+
+
+def _with_english(word: str, english: Container[str]) -> tuple[float, ...]:
+    values = frequencies(word)
+    return (max(values), *values[1:]) if word in english else values

@@ -6,6 +6,7 @@ over 512 tokens itself), which beat embedding it passage by passage on the dev p
 (0.514 against 0.489 in keyword mode). Long texts are never typo-corrected (typos.py).
 """
 
+from collections.abc import Container
 from dataclasses import dataclass
 
 from ranking.lexicon import guess_language
@@ -18,5 +19,5 @@ class Query:
     language: str | None
 
 
-def parse(text: str, keyword_text: str) -> Query:
-    return Query(text, keyword_text, guess_language(text))
+def parse(text: str, keyword_text: str, english: Container[str]) -> Query:
+    return Query(text, keyword_text, guess_language(text, english))

@@ -1,0 +1,58 @@
+"""What the engine feeds each signal: the encoders read what the user typed; another language is e5's alone."""
+
+import numpy as np
+import pytest
+
+from conftest import ids_of
+from indexer.index import Index
+from ranking import RankingConfig, SearchEngine
+from settings import Settings
+
+pytestmark = pytest.mark.slow
+
+
+class Recording:
+    """An encoder that remembers every query text it embeds."""
+
+    def __init__(self, encoder):
+        self._encoder = encoder
+        self.name, self.model_id, self.dim, self.tokenizer = encoder.name, encoder.model_id, encoder.dim, encoder.tokenizer
+        self.seen: list[str] = []
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        self.seen += texts
+        return self._encoder.encode_queries(texts)
+
+
+@pytest.fixture
+def engine_and_encoders(built_index, encoders):
+    recording = [Recording(e) for e in encoders]
+    index = Index.load(built_index.index, ids_of(encoders))
+    return SearchEngine(index, recording, RankingConfig.from_settings(Settings())), {r.name: r for r in recording}
+
+
+def test_corrections_feed_bm25_but_the_encoders_embed_the_typed_text(engine_and_encoders):
+    engine, recording = engine_and_encoders
+    page = engine.search("intercultral mediaton")
+    assert page.corrections == [("intercultral", "intercultural"), ("mediaton", "mediation")]
+    assert recording["minilm"].seen == ["intercultral mediaton"] == recording["e5"].seen
+
+
+def test_a_query_in_another_language_is_ranked_by_e5_alone(engine_and_encoders):
+    engine, recording = engine_and_encoders
+    page = engine.search("lutter contre les rumeurs et les préjugés sur les migrants")
+    assert page.language == "fr"
+    assert recording["minilm"].seen == [] and len(recording["e5"].seen) == 1
+    assert page.total > 0 and page.hits[0].score == pytest.approx(max(h.score for h in page.hits))
+
+
+def test_english_queries_use_every_encoder(engine_and_encoders):
+    engine, recording = engine_and_encoders
+    assert engine.search("how to fight rumours about refugees").language == "en"
+    assert len(recording["minilm"].seen) == 1 and len(recording["e5"].seen) == 1
+
+
+def test_off_topic_queries_have_no_close_match(engine_and_encoders):
+    engine, _ = engine_and_encoders
+    page = engine.search("zxqv blorf quantum spaceport")
+    assert page.close_match is False and len(page.hits) <= 3 and not any(h.close for h in page.hits)
