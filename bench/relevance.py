@@ -42,8 +42,12 @@ def txtai_python() -> Path:
     python = VENV / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
-        site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                              check=True, capture_output=True, text=True).stdout.strip()
+        site = subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         Path(site, "project-packages.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     if subprocess.run([str(python), "-c", "import txtai"], capture_output=True).returncode != 0:
         subprocess.run([str(python), "-m", "pip", "install", "-q", TXTAI], check=True)
@@ -62,8 +66,11 @@ def main() -> None:
     encoders = load_encoders(settings)
     sync_index(settings, encoders=encoders)
     engine = load_engine(settings, encoders)
-    queries = [q for q in load_queries(ROOT / "data/eval/queries.jsonl", args.split,
-                                       ROOT / "data/eval/translations.jsonl") if q.judgments]
+    queries = [
+        q
+        for q in load_queries(ROOT / "data/eval/queries.jsonl", args.split, ROOT / "data/eval/translations.jsonl")
+        if q.judgments
+    ]
     groups = {g: qs for g, qs in _groups(queries).items() if g in GROUPS and qs}
 
     ours: dict[str, list[str]] = {}
@@ -79,21 +86,35 @@ def main() -> None:
             e.encode_queries([q.query + " "])  # a text the engine never cached
             encode_ms[e.name].append((time.perf_counter() - t0) * 1000)
 
-    job = {"model": settings.model_path, "corpus": str(settings.data), "depth": 50,
-           "queries": [{"id": q.id, "text": q.query} for q in queries]}
-    done = subprocess.run([str(txtai_python()), str(ROOT / "bench" / "peer" / "txtai_worker.py")],
-                          input=json.dumps(job), capture_output=True, text=True, check=True,
-                          env={**os.environ, "TOKENIZERS_PARALLELISM": "false"})
+    job = {
+        "model": settings.model_path,
+        "corpus": str(settings.data),
+        "depth": 50,
+        "queries": [{"id": q.id, "text": q.query} for q in queries],
+    }
+    done = subprocess.run(
+        [str(txtai_python()), str(ROOT / "bench" / "peer" / "txtai_worker.py")],
+        input=json.dumps(job),
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "TOKENIZERS_PARALLELISM": "false"},
+    )
     peer = json.loads(done.stdout)
 
     slowest = max(encode_ms, key=lambda n: statistics.median(encode_ms[n]))
     result = {
         "machine": machine(),
         "split": args.split,
-        "ndcg10": {name: {g: round(score(runs, qs).ndcg10, 3) for g, qs in groups.items()}
-                   for name, runs in (("ours (hybrid)", ours), ("txtai hybrid, MiniLM", peer["ranked"]))},
-        "p50_ms": {"ours (hybrid, in-process)": p50(ours_ms), "txtai (in-process)": p50(peer["latency_ms"]),
-                   **{f"raw encode: {n}": p50(v) for n, v in encode_ms.items()}},
+        "ndcg10": {
+            name: {g: round(score(runs, qs).ndcg10, 3) for g, qs in groups.items()}
+            for name, runs in (("ours (hybrid)", ours), ("txtai hybrid, MiniLM", peer["ranked"]))
+        },
+        "p50_ms": {
+            "ours (hybrid, in-process)": p50(ours_ms),
+            "txtai (in-process)": p50(peer["latency_ms"]),
+            **{f"raw encode: {n}": p50(v) for n, v in encode_ms.items()},
+        },
         "ratio_ours_to_slowest_encoder": round(statistics.median(ours_ms) / statistics.median(encode_ms[slowest]), 2),
         "slowest_encoder": slowest,
         "txtai_index_s": round(peer["index_s"], 1),

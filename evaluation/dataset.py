@@ -44,22 +44,32 @@ def _in_split(row: Mapping[str, Any], split: Split) -> bool:
 def load_queries(path: Path, split: Split = "all", translations: Path | None = None) -> list[EvalQuery]:
     """English queries, then translations of them when a translations file is given."""
     rows = read_jsonl(path)
-    english = [EvalQuery(r["id"], r["split"], r["kind"], r.get("endpoint", "search"), r["query"],
-                         {k: int(v) for k, v in r["judgments"].items()}) for r in rows]
+    english = [
+        EvalQuery(
+            r["id"],
+            r["split"],
+            r["kind"],
+            r.get("endpoint", "search"),
+            r["query"],
+            {k: int(v) for k, v in r["judgments"].items()},
+        )
+        for r in rows
+    ]
     by_id = {q.id: q for q in english}
     out = [q for q in english if _in_split({"split": q.split}, split)]
     if translations is not None and translations.exists():
         for t in read_jsonl(translations):
             src = by_id[t["source"]]
             if _in_split({"split": src.split}, split):
-                out.append(EvalQuery(t["id"], src.split, src.kind, src.endpoint, t["query"], src.judgments,
-                                     t["lang"], src.id))
+                out.append(
+                    EvalQuery(t["id"], src.split, src.kind, src.endpoint, t["query"], src.judgments, t["lang"], src.id)
+                )
     return out
 
 
 def load_related(path: Path, split: Split = "all") -> list[RelatedEntry]:
     return [
-        RelatedEntry(r["id"], r["split"], {k: int(v) for k, v in r["related"].items()},
-                     tuple(r.get("duplicates", ())))
-        for r in read_jsonl(path) if _in_split(r, split)
+        RelatedEntry(r["id"], r["split"], {k: int(v) for k, v in r["related"].items()}, tuple(r.get("duplicates", ())))
+        for r in read_jsonl(path)
+        if _in_split(r, split)
     ]

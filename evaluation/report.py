@@ -13,14 +13,22 @@ def _row(name: str, s: Scores) -> str:
 
 
 def _grid(title: str, table: dict[str, dict[str, Scores]], default: str | None) -> list[str]:
-    columns = sorted({g for row in table.values() for g in row}, key=lambda g: ["search (English)", "pasted",
-                                                                               "multilingual"].index(g))
-    lines = ["", f"## {title} (hybrid nDCG@10)", "", "| variant | " + " | ".join(columns) + " |",
-             "|---|" + "---:|" * len(columns)]
+    columns = sorted(
+        {g for row in table.values() for g in row},
+        key=lambda g: ["search (English)", "pasted", "multilingual"].index(g),
+    )
+    lines = [
+        "",
+        f"## {title} (hybrid nDCG@10)",
+        "",
+        "| variant | " + " | ".join(columns) + " |",
+        "|---|" + "---:|" * len(columns),
+    ]
     for name, row in table.items():
         mark = " (default)" if name == default else ""
-        lines.append(f"| {name}{mark} | " + " | ".join(f"{row[c].ndcg10:.3f}" if c in row else "–"
-                                                      for c in columns) + " |")
+        lines.append(
+            f"| {name}{mark} | " + " | ".join(f"{row[c].ndcg10:.3f}" if c in row else "–" for c in columns) + " |"
+        )
     return lines
 
 
@@ -44,17 +52,31 @@ def render_markdown(report: Report) -> str:
     for name, by_mode in report.groups.items():
         n = next(iter(by_mode.values())).n
         lines.append(f"| {name} | {n} | " + " | ".join(f"{by_mode[m].ndcg10:.3f}" for m in MODES) + " |")
-    lines += ["", "## Hybrid search per language (translations of English queries, judged as their source)", "",
-              _HEAD.format("language")]
+    lines += [
+        "",
+        "## Hybrid search per language (translations of English queries, judged as their source)",
+        "",
+        _HEAD.format("language"),
+    ]
     lines += [_row(lang, s) for lang, s in report.languages.items()]
     lines += _grid("Fusion", report.fusion, default_fusion)
     lines += _grid("Encoders", report.encoder_sets, "+".join(report.encoders))
-    lines += ["", "## Related practices (GET /practices/{id}/similar, top 5)", "",
-              "| variant | n | precision@5 | distinct cities@5 | duplicates shown |", "|---|---:|---:|---:|---:|"]
+    lines += [
+        "",
+        "## Related practices (GET /practices/{id}/similar, top 5)",
+        "",
+        "| variant | n | precision@5 | distinct cities@5 | duplicates shown |",
+        "|---|---:|---:|---:|---:|",
+    ]
     for name, r in report.related.items():
         lines.append(f"| {name} | {r.n} | {r.precision5:.3f} | {r.distinct_cities5:.2f} | {r.duplicates_shown} |")
-    lines += ["", "## Semantic floors: the highest cosine keeping 95% of the judged-relevant practices", "",
-              "| encoder | configured | 95% floor here |", "|---|---:|---:|"]
+    lines += [
+        "",
+        "## Semantic floors: the highest cosine keeping 95% of the judged-relevant practices",
+        "",
+        "| encoder | configured | 95% floor here |",
+        "|---|---:|---:|",
+    ]
     lines += [f"| {n} | {cfg.floors.get(n, 0):g} | {v:g} |" for n, v in report.floors.items()]
     return "\n".join(lines) + "\n"
 

@@ -23,8 +23,16 @@ from ranking.results import Mode
 
 MODES: tuple[Mode, ...] = ("keyword", "semantic", "hybrid")
 DEPTH = 50  # ranked ids fetched per query: the deepest cut-off any metric reads
-FUSIONS: tuple[tuple[str, float], ...] = (("zscore", 0.0), ("zscore", 1.0), ("zscore", 2.0), ("zscore", 3.0),
-                                          ("zscore", 4.0), ("rrf", 0.5), ("rrf", 1.0), ("rrf", 2.0))
+FUSIONS: tuple[tuple[str, float], ...] = (
+    ("zscore", 0.0),
+    ("zscore", 1.0),
+    ("zscore", 2.0),
+    ("zscore", 3.0),
+    ("zscore", 4.0),
+    ("rrf", 0.5),
+    ("rrf", 1.0),
+    ("rrf", 2.0),
+)
 
 
 class MemoEncoder:
@@ -62,8 +70,10 @@ def single_vector_index(index: Index, name: str) -> Index:
     flat = faiss.IndexFlatIP(vectors.shape[1])
     flat.add(vectors)
     return dataclasses.replace(
-        index, dense={name: DenseVectors(name, index.dense[name].model_id, vectors, flat)},
-        passages=[index.passages[i] for i in first], passage_practice=pp[first],
+        index,
+        dense={name: DenseVectors(name, index.dense[name].model_id, vectors, flat)},
+        passages=[index.passages[i] for i in first],
+        passage_practice=pp[first],
         text_hashes=[index.text_hashes[i] for i in first],
     )
 
@@ -86,8 +96,15 @@ def score(runs: Mapping[str, Sequence[str]], queries: Sequence[EvalQuery]) -> Sc
     """Mean metrics over the queries (each query weighs the same)."""
     if not queries:
         return Scores(0, 0.0, 0.0, 0.0, 0.0)
-    per = [(ndcg_at_k(runs[q.id], q.judgments, 10), recall_at_k(runs[q.id], q.judgments, 10),
-            recall_at_k(runs[q.id], q.judgments, 50), mrr_at_k(runs[q.id], q.judgments, 10)) for q in queries]
+    per = [
+        (
+            ndcg_at_k(runs[q.id], q.judgments, 10),
+            recall_at_k(runs[q.id], q.judgments, 10),
+            recall_at_k(runs[q.id], q.judgments, 50),
+            mrr_at_k(runs[q.id], q.judgments, 10),
+        )
+        for q in queries
+    ]
     return Scores(len(queries), *(float(m) for m in np.mean(np.asarray(per), axis=0)))
 
 
@@ -129,25 +146,36 @@ class Report:
     @property
     def headline(self) -> dict[str, float]:
         g = self.groups
-        return {"search_hybrid": g["search (English)"]["hybrid"].ndcg10, "pasted_hybrid": g["pasted"]["hybrid"].ndcg10,
-                "multilingual_hybrid": g["multilingual"]["hybrid"].ndcg10,
-                "related_p5": next(iter(self.related.values())).precision5}
+        return {
+            "search_hybrid": g["search (English)"]["hybrid"].ndcg10,
+            "pasted_hybrid": g["pasted"]["hybrid"].ndcg10,
+            "multilingual_hybrid": g["multilingual"]["hybrid"].ndcg10,
+            "related_p5": next(iter(self.related.values())).precision5,
+        }
 
 
 def _groups(queries: Sequence[EvalQuery]) -> dict[str, list[EvalQuery]]:
     english = [q for q in queries if q.lang == "en"]
-    groups = {"search (English)": [q for q in english if q.endpoint == "search"],
-              "pasted": [q for q in english if q.endpoint == "similar"],
-              "multilingual": [q for q in queries if q.lang != "en" and q.endpoint == "search"],
-              "pasted, translated": [q for q in queries if q.lang != "en" and q.endpoint == "similar"]}
+    groups = {
+        "search (English)": [q for q in english if q.endpoint == "search"],
+        "pasted": [q for q in english if q.endpoint == "similar"],
+        "multilingual": [q for q in queries if q.lang != "en" and q.endpoint == "search"],
+        "pasted, translated": [q for q in queries if q.lang != "en" and q.endpoint == "similar"],
+    }
     for kind in sorted({q.kind for q in english}):
         groups[f"kind: {kind}"] = [q for q in english if q.kind == kind]
     return groups
 
 
-def evaluate(index: Index, encoders: Sequence[TextEncoder], queries: Sequence[EvalQuery],
-             related: Sequence[RelatedEntry], config: RankingConfig, split: str = "all",
-             progress: Callable[[str], None] | None = None) -> Report:
+def evaluate(
+    index: Index,
+    encoders: Sequence[TextEncoder],
+    queries: Sequence[EvalQuery],
+    related: Sequence[RelatedEntry],
+    config: RankingConfig,
+    split: str = "all",
+    progress: Callable[[str], None] | None = None,
+) -> Report:
     say = progress or (lambda _msg: None)
     memo = [e if isinstance(e, MemoEncoder) else MemoEncoder(e) for e in encoders]
     queries = [q for q in queries if q.judgments]
@@ -163,10 +191,14 @@ def evaluate(index: Index, encoders: Sequence[TextEncoder], queries: Sequence[Ev
     say("modes")
     engine = engine_for(index, config)
     runs = {m: run_queries(engine, queries, m) for m in MODES}
-    by_group = {g: {m: score(runs[m], qs) for m in MODES} for g, qs in groups.items() if qs}
+    by_group: dict[str, dict[str, Scores]] = {
+        g: {m: score(runs[m], qs) for m in MODES} for g, qs in groups.items() if qs
+    }
     translated = [q for q in queries if q.source is not None and q.endpoint == "search"]
-    languages = {lang: score(runs["hybrid"], [q for q in translated if q.lang == lang])
-                 for lang in sorted({q.lang for q in translated})}
+    languages = {
+        lang: score(runs["hybrid"], [q for q in translated if q.lang == lang])
+        for lang in sorted({q.lang for q in translated})
+    }
     sources = {q.source for q in translated}
     if sources:
         languages["en (their sources)"] = score(runs["hybrid"], [q for q in queries if q.id in sources])
@@ -176,27 +208,35 @@ def evaluate(index: Index, encoders: Sequence[TextEncoder], queries: Sequence[Ev
     for method, weight in FUSIONS:
         cfg = dataclasses.replace(config, fusion=method, keyword_weight=weight)  # type: ignore[arg-type]
         fusion[f"{method} kw={weight:g}"] = group_scores(
-            run_queries(engine_for(index, cfg), queries, "hybrid"), main_groups)
+            run_queries(engine_for(index, cfg), queries, "hybrid"), main_groups
+        )
 
     say("encoders")
     names = list(index.dense)
     subsets = [[n] for n in names] + ([names] if len(names) > 1 else [])
-    encoder_sets = {"+".join(s): group_scores(run_queries(engine_for(with_encoders(index, s), config), queries,
-                                                          "hybrid"), main_groups) for s in subsets}
+    encoder_sets = {
+        "+".join(s): group_scores(
+            run_queries(engine_for(with_encoders(index, s), config), queries, "hybrid"), main_groups
+        )
+        for s in subsets
+    }
     if "minilm" in index.dense:
         baseline = dataclasses.replace(config, fusion="rrf", keyword_weight=1.0)
         encoder_sets["baseline: RRF of BM25 and one MiniLM vector per practice"] = group_scores(
-            run_queries(engine_for(single_vector_index(index, "minilm"), baseline), queries, "hybrid"), main_groups)
+            run_queries(engine_for(single_vector_index(index, "minilm"), baseline), queries, "hybrid"), main_groups
+        )
 
     say("related practices")
     related_scores = {
         f"MMR lambda={config.mmr_lambda:g} (default)": score_related(engine, related),
-        "no diversity (lambda=1)": score_related(engine_for(index, dataclasses.replace(config, mmr_lambda=1.0)),
-                                                 related),
+        "no diversity (lambda=1)": score_related(
+            engine_for(index, dataclasses.replace(config, mmr_lambda=1.0)), related
+        ),
     }
     for name in names if len(names) > 1 else []:
-        related_scores[f"{name} centroids only"] = score_related(engine_for(with_encoders(index, [name]), config),
-                                                                 related)
+        related_scores[f"{name} centroids only"] = score_related(
+            engine_for(with_encoders(index, [name]), config), related
+        )
 
     say("floors")
     floors = {}
@@ -207,8 +247,9 @@ def evaluate(index: Index, encoders: Sequence[TextEncoder], queries: Sequence[Ev
         relevant = []
         for q in groups["search (English)"] + (groups.get("multilingual", []) if name != "minilm" else []):
             cosines, _ = scorer.scores(encoder.encode_queries([q.query]), everything)
-            relevant += [float(cosines[index.position[p]]) for p, g in q.judgments.items()
-                         if g > 0 and p in index.position]
+            relevant += [
+                float(cosines[index.position[p]]) for p, g in q.judgments.items() if g > 0 and p in index.position
+            ]
         floors[name] = choose_floor(relevant)
     return Report(split, config, names, by_group, languages, fusion, encoder_sets, related_scores, floors)
 

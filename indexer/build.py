@@ -78,8 +78,11 @@ def is_current(index_dir: Path, corpus_sha256: str, encoder_ids: dict[str, str],
     except IndexLoadError:
         return False
     built_with = {e["name"]: e["id"] for e in manifest["encoders"]}
-    return (manifest["corpus"]["sha256"] == corpus_sha256 and built_with == encoder_ids
-            and manifest.get("build_parameters") == build_parameters(settings))
+    return (
+        manifest["corpus"]["sha256"] == corpus_sha256
+        and built_with == encoder_ids
+        and manifest.get("build_parameters") == build_parameters(settings)
+    )
 
 
 @dataclass
@@ -97,8 +100,11 @@ def read_cache(index_dir: Path, encoder_ids: dict[str, str], passage_tokens: int
         build, manifest = fmt.checked_build(index_dir)
         hashes = fmt.read_text_hashes(build)
         rows = fmt.read_passage_rows(build)
-        practices = [Practice.model_validate_json(line) for line in (build / fmt.PRACTICES).read_bytes().splitlines()
-                     if line.strip()]
+        practices = [
+            Practice.model_validate_json(line)
+            for line in (build / fmt.PRACTICES).read_bytes().splitlines()
+            if line.strip()
+        ]
         cache = BuildCache()
         wanted = set(encoder_ids.values())
         for encoder in manifest["encoders"]:
@@ -167,7 +173,9 @@ def embed_all(
     return out, {e.name: len(missing[e.name]) for e in encoders}
 
 
-def build_index(practices: list[Practice], settings: Settings, encoders: list[TextEncoder], **options: Any) -> BuildReport:
+def build_index(
+    practices: list[Practice], settings: Settings, encoders: list[TextEncoder], **options: Any
+) -> BuildReport:
     """Write a new build of `practices` into settings.index and make it current: `build_locked` (same options)
     under the writer lock."""
     with writer_lock(Path(settings.index)):
@@ -213,18 +221,35 @@ def build_locked(
     tmp = make_temp_build(index_dir, build_id)
     try:
         progress.stage("writing FAISS and BM25 indexes")
-        indexes = {name: make_index(v, settings.flat_max, settings.hnsw_m, settings.hnsw_ef_construction,
-                                    settings.hnsw_ef_search) for name, v in vectors.items()}
+        indexes = {
+            name: make_index(
+                v, settings.flat_max, settings.hnsw_m, settings.hnsw_ef_construction, settings.hnsw_ef_search
+            )
+            for name, v in vectors.items()
+        }
         keyword = KeywordIndex.build(practices, settings.title_weight)
         rows = [{"practice": p.practice, "field": p.field, "start": p.start, "end": p.end} for p in passages]
-        fmt.write_arrays(tmp, dump_corpus(practices), rows, passage_practice, [text_hash(t) for t in texts],
-                         vectors, indexes)
+        fmt.write_arrays(
+            tmp, dump_corpus(practices), rows, passage_practice, [text_hash(t) for t in texts], vectors, indexes
+        )
         (tmp / fmt.BM25).mkdir()
         keyword.save(tmp / fmt.BM25)
         seconds = time.perf_counter() - started
         first = next(iter(indexes.values()))
-        fmt.write_manifest(tmp, _manifest(build_id, settings, encoders, corpus_sha256, len(practices),
-                                          index_type(first), int(first.ntotal), passage_window, seconds))
+        fmt.write_manifest(
+            tmp,
+            _manifest(
+                build_id,
+                settings,
+                encoders,
+                corpus_sha256,
+                len(practices),
+                index_type(first),
+                int(first.ntotal),
+                passage_window,
+                seconds,
+            ),
+        )
         final = publish(index_dir, tmp, build_id, settings.keep_builds)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -50,9 +50,16 @@ def encoder_ids(settings: Settings) -> dict[str, str]:
 
 
 def _sentence_transformer(settings: Settings, name: str, path: str, prompts: tuple[str, str]) -> Encoder:
-    return Encoder(path, backend=settings.encoder_backend, threads=settings.threads or None, name=name,
-                   onnx_dir=settings.onnx_dir, batch_size=settings.batch_size,
-                   query_prompt=prompts[0], passage_prompt=prompts[1])
+    return Encoder(
+        path,
+        backend=settings.encoder_backend,
+        threads=settings.threads or None,
+        name=name,
+        onnx_dir=settings.onnx_dir,
+        batch_size=settings.batch_size,
+        query_prompt=prompts[0],
+        passage_prompt=prompts[1],
+    )
 
 
 def _splitting_tokenizer(settings: Settings) -> LockedTokenizer:
@@ -88,5 +95,14 @@ def window(encoders: list[TextEncoder]) -> int:
 
 def model_summary(encoders: list[TextEncoder]) -> list[dict[str, Any]]:
     """What the manifest records of each encoder; loading checks names and ids against it."""
-    return [{"name": e.name, "id": e.model_id, "path": str(Path(e.model_path)), "dim": e.dim,
-             "max_tokens": e.max_tokens, "backend": e.backend} for e in encoders]
+    return [
+        {
+            "name": e.name,
+            "id": e.model_id,
+            "path": str(Path(e.model_path)),
+            "dim": e.dim,
+            "max_tokens": e.max_tokens,
+            "backend": e.backend,
+        }
+        for e in encoders
+    ]

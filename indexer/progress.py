@@ -34,8 +34,14 @@ class Progress:
             if self.bars:
                 from tqdm import tqdm
 
-                self._tqdm[encoder] = tqdm(total=total, desc=f"embed {encoder}", unit="text", position=len(self._tqdm),
-                                           file=self.stream, dynamic_ncols=True)
+                self._tqdm[encoder] = tqdm(
+                    total=total,
+                    desc=f"embed {encoder}",
+                    unit="text",
+                    position=len(self._tqdm),
+                    file=self.stream,
+                    dynamic_ncols=True,
+                )
         if not self.bars:
             self.stage(f"embedding {total} texts with {encoder}")
 
@@ -53,8 +59,11 @@ class Progress:
             done, total = self._done[encoder], self._total[encoder]
             rate = done / max(now - self._started[encoder], 1e-9)
             left = (total - done) / rate if rate else float("inf")
-            print(f"build: {encoder} {done}/{total} texts, {rate:.1f}/s, about {left:.0f} s left",
-                  file=self.stream, flush=True)
+            print(
+                f"build: {encoder} {done}/{total} texts, {rate:.1f}/s, about {left:.0f} s left",
+                file=self.stream,
+                flush=True,
+            )
 
     def finish(self, encoder: str) -> None:
         with self._lock:

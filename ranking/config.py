@@ -19,8 +19,13 @@ class RankingConfig:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> "RankingConfig":
-        return cls(fusion=settings.fusion, keyword_weight=settings.keyword_weight,
-                   floors={"minilm": settings.minilm_floor, "e5": settings.e5_floor},
-                   keyword_floor=settings.keyword_floor, duplicate_threshold=settings.duplicate_threshold,
-                   related_topic_weight=settings.related_topic_weight, mmr_lambda=settings.mmr_lambda,
-                   cache_size=settings.query_cache_size)
+        return cls(
+            fusion=settings.fusion,
+            keyword_weight=settings.keyword_weight,
+            floors={"minilm": settings.minilm_floor, "e5": settings.e5_floor},
+            keyword_floor=settings.keyword_floor,
+            duplicate_threshold=settings.duplicate_threshold,
+            related_topic_weight=settings.related_topic_weight,
+            mmr_lambda=settings.mmr_lambda,
+            cache_size=settings.query_cache_size,
+        )

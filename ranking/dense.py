@@ -33,7 +33,7 @@ class DenseScorer:
         params = None
         if not allowed.all():
             rows = np.flatnonzero(allowed[self._pp]).astype(np.int64)
-            params = faiss.SearchParametersHNSW(sel=faiss.IDSelectorBatch(rows))
+            params = faiss.SearchParametersHNSW(sel=faiss.IDSelectorBatch(rows))  # type: ignore[attr-defined]
         scores, rows = self._faiss.search(query, min(ntotal, ANN_DEPTH), params=params)
         out = np.full(ntotal, -np.inf, dtype=np.float32)
         valid = rows[0] >= 0

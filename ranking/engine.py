@@ -2,7 +2,7 @@
 
 One ranked candidate pool per (query, mode, filters) is computed once and cached, so every page
 and the facet counts of a query are cut from the same list. Each step lives in its own module:
-query.py (language, pasted paragraphs), dense.py and indexer/keyword.py (scores), fusion.py,
+query.py (language, the text BM25 reads), dense.py and indexer/keyword.py (scores), fusion.py,
 filters.py, facets.py, snippets.py, typos.py, related.py.
 """
 
@@ -47,8 +47,9 @@ class SearchEngine:
         self._rows_of = rows_of
         self._first_rows = np.array([rows[0] for rows in rows_of], dtype=np.int64)  # title + purpose rows
         self._ids = np.array([p.id for p in self.practices])  # ties in score rank by id, so pages are stable
-        self.related = RelatedPractices(index, config.related_topic_weight, config.duplicate_threshold,
-                                        config.mmr_lambda)
+        self.related = RelatedPractices(
+            index, config.related_topic_weight, config.duplicate_threshold, config.mmr_lambda
+        )
         keyword = index.keyword
         self._stem = keyword.tokenize
         self._passage_stems: dict[int, frozenset[str]] = {}
@@ -138,8 +139,17 @@ class SearchEngine:
         close_order = order[close[order]]
         close_match = len(close_order) > 0
         chosen = close_order if close_match else order[:NEAREST_WHEN_NONE]
-        return Pool(chosen, scores[chosen], close[chosen], best_rows[chosen], frozenset(stems),
-                    tuple(corrections), close_match, notice, q.language)
+        return Pool(
+            chosen,
+            scores[chosen],
+            close[chosen],
+            best_rows[chosen],
+            frozenset(stems),
+            tuple(corrections),
+            close_match,
+            notice,
+            q.language,
+        )
 
     def _fuse(self, dense: dict[str, tuple[np.ndarray, np.ndarray]], bm25: np.ndarray | None) -> np.ndarray:
         cfg = self.config
@@ -164,8 +174,17 @@ class SearchEngine:
         positions = [i for i in range(self._n) if allowed[i]]
         positions.sort(key=lambda i: (-(self.practices[i].start_year or 0), self.practices[i].title))
         chosen = np.asarray(positions, dtype=np.int64)
-        return Pool(chosen, np.zeros(len(chosen), dtype=np.float32), np.ones(len(chosen), dtype=bool),
-                    np.full(len(chosen), -1), frozenset(), (), True, None, None)
+        return Pool(
+            chosen,
+            np.zeros(len(chosen), dtype=np.float32),
+            np.ones(len(chosen), dtype=bool),
+            np.full(len(chosen), -1),
+            frozenset(),
+            (),
+            True,
+            None,
+            None,
+        )
 
     # --- public API ----------------------------------------------------------------------------
 
@@ -173,33 +192,44 @@ class SearchEngine:
         pos = self.index.position.get(practice_id)
         return None if pos is None else self.practices[pos]
 
-    def search(self, q: str, mode: Mode = "hybrid", filters: Filters | None = None,
-               limit: int = 10, offset: int = 0) -> Page:
+    def search(
+        self, q: str, mode: Mode = "hybrid", filters: Filters | None = None, limit: int = 10, offset: int = 0
+    ) -> Page:
         pool = self._pool_for(q, mode, filters or Filters())
         page = range(offset, min(offset + limit, len(pool.positions)))
-        hits = [Hit(self.practices[pool.positions[i]], round(float(pool.scores[i]), 4), bool(pool.close[i]),
-                    self._snippet(int(pool.positions[i]), int(pool.best_rows[i]), pool.query_stems))
-                for i in page]
+        hits = [
+            Hit(
+                self.practices[pool.positions[i]],
+                round(float(pool.scores[i]), 4),
+                bool(pool.close[i]),
+                self._snippet(int(pool.positions[i]), int(pool.best_rows[i]), pool.query_stems),
+            )
+            for i in page
+        ]
         return Page(len(pool.positions), hits, pool.close_match, list(pool.corrections), pool.notice, pool.language)
 
-    def ranked(self, q: str, mode: Mode = "hybrid", filters: Filters | None = None,
-               depth: int = 50) -> list[tuple[str, float]]:
+    def ranked(
+        self, q: str, mode: Mode = "hybrid", filters: Filters | None = None, depth: int = 50
+    ) -> list[tuple[str, float]]:
         """(id, score) of the first `depth` results, the list `search` pages through, without snippets."""
         pool = self._pool_for(q, mode, filters or Filters())
-        return [(self.practices[int(p)].id, float(s))
-                for p, s in zip(pool.positions[:depth], pool.scores[:depth], strict=True)]
+        return [
+            (self.practices[int(p)].id, float(s))
+            for p, s in zip(pool.positions[:depth], pool.scores[:depth], strict=True)
+        ]
 
     def facets(self, q: str = "", mode: Mode = "hybrid", filters: Filters | None = None) -> Facets:
         pool = self._pool_for(q, mode, filters or Filters())
         return count_facets([self.practices[i] for i in pool.positions])
 
-    def related_page(self, practice_id: str, filters: Filters | None = None, limit: int = 5,
-                     offset: int = 0) -> Page:
+    def related_page(self, practice_id: str, filters: Filters | None = None, limit: int = 5, offset: int = 0) -> Page:
         """Related practices of a practice: itself and near-duplicates excluded, diversified."""
-        page = self.related.page(self.index.position[practice_id], mask(self.practices, filters or Filters()),
-                                 limit, offset)
-        hits = [Hit(self.practices[p], round(s, 4), True, None) for p, s in zip(page.positions, page.scores,
-                                                                                strict=True)]
+        page = self.related.page(
+            self.index.position[practice_id], mask(self.practices, filters or Filters()), limit, offset
+        )
+        hits = [
+            Hit(self.practices[p], round(s, 4), True, None) for p, s in zip(page.positions, page.scores, strict=True)
+        ]
         return Page(page.total, hits)
 
     def _snippet(self, position: int, best_row: int, stems: frozenset[str]) -> Snippet | None:

@@ -1,6 +1,8 @@
 """Facet counts over exactly the practices a search returns, for the widget's filters."""
 
 from collections import Counter
+from collections.abc import Callable
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -22,7 +24,7 @@ class Facets(BaseModel):
     start_years: list[FacetValue]
 
 
-def _values(counter: Counter, label=str) -> list[FacetValue]:
+def _values(counter: Counter[str] | Counter[int], label: Callable[[Any], str] = str) -> list[FacetValue]:
     ranked = sorted(counter.items(), key=lambda kv: (-kv[1], str(kv[0])))
     return [FacetValue(value=v, label=label(v), count=n) for v, n in ranked]
 

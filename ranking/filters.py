@@ -56,8 +56,9 @@ class Filters(BaseModel):
 
     @property
     def active(self) -> bool:
-        return bool(self.country or self.city or self.topic or self.year_from or self.year_to
-                    or self.ongoing is not None)
+        return bool(
+            self.country or self.city or self.topic or self.year_from or self.year_to or self.ongoing is not None
+        )
 
 
 def _span(p: Practice, this_year: int) -> tuple[int, int] | None:

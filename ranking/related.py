@@ -53,8 +53,16 @@ def _pair_spread(c: np.ndarray) -> tuple[float, float]:
     return float(values.mean()), max(float(values.std()), 1e-6)
 
 
-def mmr(relevance: np.ndarray, similarity: np.ndarray, cities: list[str], *, lam: float, limit: int,
-        city_cap: int = 2, capped_top: int = 5) -> list[int]:
+def mmr(
+    relevance: np.ndarray,
+    similarity: np.ndarray,
+    cities: list[str],
+    *,
+    lam: float,
+    limit: int,
+    city_cap: int = 2,
+    capped_top: int = 5,
+) -> list[int]:
     """Pick up to `limit` candidates (row indices) by maximal marginal relevance.
 
     Within the first `capped_top` picks no city appears more than `city_cap` times, unless no other
@@ -93,8 +101,9 @@ class RelatedPractices:
 
     def similarity(self, rows: np.ndarray | int) -> np.ndarray:
         """Mean over encoders of the z-scored centroid cosines of `rows` against every practice."""
-        return np.mean([(c[rows] @ c.T - mean) / std for c, (mean, std) in zip(self._centroids, self._spread,
-                                                                                strict=True)], axis=0)
+        return np.mean(
+            [(c[rows] @ c.T - mean) / std for c, (mean, std) in zip(self._centroids, self._spread, strict=True)], axis=0
+        )
 
     def scores(self, source: int) -> np.ndarray:
         shared = self._topics @ self._topics[source]
@@ -114,9 +123,13 @@ class RelatedPractices:
         # Of two near-duplicates among the candidates, keep the more relevant (earlier) one.
         distinct = ~np.triu(pairwise >= self.duplicate_threshold, k=1).any(axis=0)
         candidates, pairwise = candidates[distinct], pairwise[np.ix_(distinct, distinct)]
-        picked = mmr(relevance[candidates], pairwise, [self._cities[c] for c in candidates],
-                     lam=self.mmr_lambda, limit=offset + limit)
+        picked = mmr(
+            relevance[candidates],
+            pairwise,
+            [self._cities[c] for c in candidates],
+            lam=self.mmr_lambda,
+            limit=offset + limit,
+        )
         page = picked[offset : offset + limit]
         total -= int((~distinct).sum())
-        return RelatedPage(total, [int(candidates[i]) for i in page],
-                           [float(relevance[candidates[i]]) for i in page])
+        return RelatedPage(total, [int(candidates[i]) for i in page], [float(relevance[candidates[i]]) for i in page])

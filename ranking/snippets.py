@@ -1,10 +1,12 @@
 """The passage shown under a result, with query-term highlight offsets (never HTML)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ranking.lexicon import WORD
 
 WINDOW = 320
+Stem = Callable[[str], tuple[str, ...]]  # a word's index tokens (KeywordIndex.word_stems)
 
 
 @dataclass(frozen=True)
@@ -14,13 +16,13 @@ class Snippet:
     highlights: list[tuple[int, int]]
 
 
-def term_spans(text: str, query_stems: set[str], stem) -> list[tuple[int, int]]:
+def term_spans(text: str, query_stems: set[str], stem: Stem) -> list[tuple[int, int]]:
     if not query_stems:
         return []
     return [(m.start(), m.end()) for m in WORD.finditer(text) if set(stem(m.group(0))) & query_stems]
 
 
-def make_snippet(field: str, text: str, query_stems: set[str], stem) -> Snippet:
+def make_snippet(field: str, text: str, query_stems: set[str], stem: Stem) -> Snippet:
     """Cut a window around the first highlighted term, on word boundaries, and shift the offsets."""
     spans = term_spans(text, query_stems, stem)
     if len(text) <= WINDOW:

@@ -47,9 +47,13 @@ class TypoCorrector:
         for match in words:
             word = match.group(0)
             lower = word.lower()
-            if (len(corrections) >= MAX_CORRECTIONS or len(lower) < MIN_LENGTH or not lower.isalpha()
-                    or lower in self._vocabulary
-                    or is_real_word(lower)):
+            if (
+                len(corrections) >= MAX_CORRECTIONS
+                or len(lower) < MIN_LENGTH
+                or not lower.isalpha()
+                or lower in self._vocabulary
+                or is_real_word(lower)
+            ):
                 continue
             replacement = self._closest(lower)
             if replacement is None:

@@ -11,16 +11,27 @@ class RankingSettings(BaseSettings):
         "zscore", description="hybrid fusion: z-scored cosines plus BM25 coverage, or reciprocal rank fusion"
     )
     keyword_weight: float = Field(
-        3.0, ge=0, le=100, description="hybrid: worth of the best BM25 match in z-units of one encoder (RRF: its weight)"
+        3.0,
+        ge=0,
+        le=100,
+        description="hybrid: worth of the best BM25 match, in z-units of one encoder (RRF: its weight)",
     )
     minilm_floor: float = Field(0.25, ge=-1, le=1, description="MiniLM cosine below which a result is not close")
     e5_floor: float = Field(0.79, ge=-1, le=1, description="multilingual-e5 cosine below which a result is not close")
     keyword_floor: float = Field(0.15, ge=0, le=1, description="keyword mode: BM25/max below which not close")
     duplicate_threshold: float = Field(
-        4.7, ge=0, le=20, description="centroid similarity (deviations above the mean pair) above which two practices are one"
+        4.7,
+        ge=0,
+        le=20,
+        description="related: similarity (deviations above the mean pair) above which two practices are one",
     )
     related_topic_weight: float = Field(
-        3.0, ge=0, le=20, description="related practices: weight of shared topics (Jaccard) added to the z-scored centroid similarity (dev)"
+        3.0,
+        ge=0,
+        le=20,
+        description="related practices: weight of shared topics (Jaccard) added to the z-scored similarity",
     )
     mmr_lambda: float = Field(0.8, ge=0, le=1, description="related practices: relevance vs diversity trade-off")
-    query_cache_size: int = Field(1024, ge=1, le=1_000_000, description="queries whose embeddings and rankings are cached")
+    query_cache_size: int = Field(
+        1024, ge=1, le=1_000_000, description="queries whose embeddings and rankings are cached"
+    )

@@ -10,8 +10,14 @@ from indexer.corpus import load_corpus
 from indexer.keyword import KeywordIndex
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "practices.jsonl"
-QUERIES = ["anti-rumour agents training", "roma school mediators", "participatory budgeting", "PGAM1",
-           "how can libraries support the integration of immigrants", "Bizilagunak"]
+QUERIES = [
+    "anti-rumour agents training",
+    "roma school mediators",
+    "participatory budgeting",
+    "PGAM1",
+    "how can libraries support the integration of immigrants",
+    "Bizilagunak",
+]
 
 
 def test_scores_equal_an_independent_bm25s_index_over_the_same_text():

@@ -2,8 +2,8 @@
 
 import numpy as np
 import pytest
-
 from conftest import ids_of
+
 from indexer.index import Index
 from ranking import RankingConfig, SearchEngine
 from settings import Settings
@@ -16,7 +16,8 @@ class Recording:
 
     def __init__(self, encoder):
         self._encoder = encoder
-        self.name, self.model_id, self.dim, self.tokenizer = encoder.name, encoder.model_id, encoder.dim, encoder.tokenizer
+        self.name, self.model_id, self.dim = encoder.name, encoder.model_id, encoder.dim
+        self.tokenizer = encoder.tokenizer
         self.seen: list[str] = []
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:

@@ -14,7 +14,8 @@ from txtai import Embeddings
 
 def main() -> None:
     job = json.load(sys.stdin)
-    practices = [json.loads(line) for line in open(job["corpus"], encoding="utf-8") if line.strip()]
+    with open(job["corpus"], encoding="utf-8") as fh:
+        practices = [json.loads(line) for line in fh if line.strip()]
     started = time.perf_counter()
     embeddings = Embeddings(path=job["model"], hybrid=True, content=True)
     embeddings.index([(p["id"], f"{p['title']}\n{p['purpose']}\n{p['description']}", None) for p in practices])
