@@ -38,18 +38,18 @@ QUERIES = [
 
 
 def latency(encoder: Encoder, n: int) -> list[float]:
-    encoder.encode(QUERIES[:2])  # warm-up
+    encoder.encode_queries(QUERIES[:2])  # warm-up
     times = []
     for i in range(n):
         t = time.perf_counter()
-        encoder.encode([QUERIES[i % len(QUERIES)]])
+        encoder.encode_queries([QUERIES[i % len(QUERIES)]])
         times.append((time.perf_counter() - t) * 1000)
     return times
 
 
 def throughput(encoder: Encoder, texts: list[str]) -> float:
     t = time.perf_counter()
-    encoder.encode(texts)
+    encoder.encode_passages(texts)
     return len(texts) / (time.perf_counter() - t)
 
 
@@ -121,7 +121,7 @@ def main() -> None:
         for c in configs
     ]
     use(("torch", 1))
-    cos = (encoders[("torch", 1)].encode(texts) * encoders[("onnx", 1)].encode(texts)).sum(axis=1)
+    cos = (encoders[("torch", 1)].encode_passages(texts) * encoders[("onnx", 1)].encode_passages(texts)).sum(axis=1)
     agreement = {"passages": len(texts), "min_cosine": float(cos.min()), "mean_cosine": float(cos.mean())}
 
     def row(backend: str, threads: int) -> dict:

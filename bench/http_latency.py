@@ -13,7 +13,7 @@ One run on this machine, all traffic to 127.0.0.1, bounded in count and time:
   The goal is HTTP p50 / in-process p50 <= 1.3.
 * concurrency 8 for --duration seconds: GET /search (hybrid), again every request a new query;
   requests/s, p50/p99 and errors (goal 0). The rate limit is turned off for this service only.
-* GET /practices/{id}/similar over every practice (precomputed neighbours, no cache): p50 <= 5 ms.
+* GET /practices/{id}/similar over every practice (related practices computed at query time): p50 <= 5 ms.
 * One repeated query, to show what a cache hit costs (reported apart, never mixed in).
 
 Writes bench/results/http.json (with the raw latencies, for bench/plots.py) and prints a table.
@@ -25,10 +25,7 @@ import itertools
 import json
 import os
 import random
-import signal
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -42,20 +39,47 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from bench.machine import machine  # noqa: E402
-from indexer.encoder import Encoder  # noqa: E402
-from evaluation.runner import load_queries  # noqa: E402
-from ranking.engine import Mode  # noqa: E402
-from settings import Settings  # noqa: E402
+from evaluation.dataset import load_queries  # noqa: E402
+from indexer.encoders import load_encoders  # noqa: E402
 from indexer.updates import sync_index  # noqa: E402
+from ranking import Mode  # noqa: E402
 from search_service.state import load_engine  # noqa: E402
+from settings import Settings  # noqa: E402
+from tests.live_server import LiveServer  # noqa: E402  (the one live-server helper)
 
 MODES: tuple[Mode, ...] = ("hybrid", "semantic", "keyword")
 # Appended to the judged query texts to make as many distinct, realistic queries as a run needs.
 MODIFIERS = (
-    "", "city", "project", "programme", "in Europe", "for young people", "for women", "for newcomers",
-    "municipality", "local", "network", "strategy", "school", "neighbourhood", "training", "volunteers",
-    "campaign", "council", "festival", "support", "dialogue", "inclusion", "community", "migrants",
-    "refugees", "culture", "participation", "education", "employment", "public space",
+    "",
+    "city",
+    "project",
+    "programme",
+    "in Europe",
+    "for young people",
+    "for women",
+    "for newcomers",
+    "municipality",
+    "local",
+    "network",
+    "strategy",
+    "school",
+    "neighbourhood",
+    "training",
+    "volunteers",
+    "campaign",
+    "council",
+    "festival",
+    "support",
+    "dialogue",
+    "inclusion",
+    "community",
+    "migrants",
+    "refugees",
+    "culture",
+    "participation",
+    "education",
+    "employment",
+    "public space",
 )
 
 
@@ -67,12 +91,6 @@ def distinct_queries(path: Path, seed: int = 0) -> Iterator[str]:
     yield from combos
     for round_no in itertools.count(2):
         yield from (f"{c} {round_no}" for c in combos)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def proc_status(pid: int) -> dict[str, float]:
@@ -93,47 +111,12 @@ def pct(values: list[float], q: float) -> float:
 
 
 def summary(values: list[float]) -> dict[str, float]:
-    return {"n": len(values), "p50_ms": round(pct(values, 50), 2), "p99_ms": round(pct(values, 99), 2),
-            "mean_ms": round(statistics.fmean(values), 2)}
-
-
-class Service:
-    """The service as a deployment runs it: its own process, settings from the environment."""
-
-    def __init__(self, settings: Settings, log: Path):
-        self.port = free_port()
-        env = dict(os.environ, HF_HUB_OFFLINE="1", PRACTICE_SEARCH_INDEX=str(settings.index),
-                   PRACTICE_SEARCH_DATA=str(settings.data), PRACTICE_SEARCH_RATE_LIMIT_PER_MINUTE="0")
-        cmd = [str(Path(sys.executable).with_name("uvicorn")), "search_service.app:create_app", "--factory",
-               "--host", "127.0.0.1", "--port", str(self.port)]
-        self._log = open(log, "w")  # noqa: SIM115 - open for the process's whole life, closed in stop()
-        self.started = time.perf_counter()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-
-    def wait_ready(self, timeout: float = 120.0) -> float:
-        """Seconds from spawn to the first 200 from /readyz."""
-        while time.perf_counter() - self.started < timeout:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"service exited with {self.proc.returncode}; see {self._log.name}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/readyz")
-                if conn.getresponse().status == 200:
-                    return time.perf_counter() - self.started
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise RuntimeError(f"service not ready in {timeout:.0f} s")
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
+    return {
+        "n": len(values),
+        "p50_ms": round(pct(values, 50), 2),
+        "p99_ms": round(pct(values, 99), 2),
+        "mean_ms": round(statistics.fmean(values), 2),
+    }
 
 
 class Client:
@@ -179,9 +162,15 @@ def concurrent_run(port: int, queries: Iterator[str], workers: int, seconds: flo
     for th in threads:
         th.join()
     elapsed = time.perf_counter() - t
-    return {"concurrency": workers, "seconds": round(elapsed, 1), "requests": len(latencies) + len(errors),
-            "errors": len(errors), "error_statuses": sorted(set(errors)),
-            "requests_per_s": round((len(latencies) + len(errors)) / elapsed, 1), **summary(latencies or [0.0])}
+    return {
+        "concurrency": workers,
+        "seconds": round(elapsed, 1),
+        "requests": len(latencies) + len(errors),
+        "errors": len(errors),
+        "error_statuses": sorted(set(errors)),
+        "requests_per_s": round((len(latencies) + len(errors)) / elapsed, 1),
+        **summary(latencies or [0.0]),
+    }
 
 
 def main() -> None:
@@ -194,15 +183,16 @@ def main() -> None:
     args = parser.parse_args()
     base = Settings()
     settings = base.model_copy(update={"index": args.index or base.index})
-    encoder = Encoder.from_settings(settings)
-    sync_index(settings, encoder=encoder)  # an up-to-date index before the clock starts (a no-op when current)
-    engine = load_engine(settings, encoder)
+    encoders = load_encoders(settings)
+    sync_index(settings, encoders=encoders)  # an up-to-date index before the clock starts (a no-op when current)
+    engine = load_engine(settings, encoders)
     texts = distinct_queries(ROOT / "data" / "eval" / "queries.jsonl")
     log = Path(tempfile.mkstemp(prefix="bench-http-", suffix=".log")[1])
-    service = Service(settings, log)
+    service = LiveServer(settings.index, settings.data, log)  # rate limit off for this process only
     try:
-        ready_s = service.wait_ready()
-        rss_ready = proc_status(service.proc.pid)
+        service.start()
+        ready_s = service.ready_s
+        rss_ready = proc_status(service.pid)
         client = Client(service.port)
         client.get("/search", {"q": "warm-up", "limit": 10})
         engine.search("warm-up", "hybrid", None, 10, 0)
@@ -217,9 +207,14 @@ def main() -> None:
                 ms, status = client.get("/search", {"q": q, "mode": mode, "limit": 10})
                 remote.append(ms)
                 errors += status != 200
-            modes[mode] = {"in_process": summary(local), "http": summary(remote), "errors": errors,
-                           "http_over_in_process_p50": round(pct(remote, 50) / pct(local, 50), 3),
-                           "in_process_ms": [round(x, 3) for x in local], "http_ms": [round(x, 3) for x in remote]}
+            modes[mode] = {
+                "in_process": summary(local),
+                "http": summary(remote),
+                "errors": errors,
+                "http_over_in_process_p50": round(pct(remote, 50) / pct(local, 50), 3),
+                "in_process_ms": [round(x, 3) for x in local],
+                "http_ms": [round(x, 3) for x in remote],
+            }
 
         repeated = [client.get("/search", {"q": "anti-rumour campaign", "limit": 10})[0] for _ in range(51)][1:]
 
@@ -227,27 +222,32 @@ def main() -> None:
         similar_local, similar_http, similar_errors = [], [], 0
         for pid in ids:
             t = time.perf_counter()
-            engine.similar(pid, None, 5)
+            engine.related_page(pid, None, 5)
             similar_local.append((time.perf_counter() - t) * 1000)
             ms, status = client.get(f"/practices/{pid}/similar", {"limit": 5})
             similar_http.append(ms)
             similar_errors += status != 200
 
         concurrent = concurrent_run(service.port, texts, args.concurrency, args.duration)
-        rss_after = proc_status(service.proc.pid)
+        rss_after = proc_status(service.pid)
     finally:
         service.stop()
     log.unlink(missing_ok=True)
 
     result = {
         "machine": machine(),
-        "encoder": {"backend": encoder.backend, "threads": encoder.threads, "model": encoder.model_id},
-        "index": {"practices": len(engine.practices), "vectors": int(engine.index.faiss.ntotal)},
+        "encoders": [
+            {"name": e.name, "backend": e.backend, "threads": settings.threads, "model": e.model_id} for e in encoders
+        ],
+        "index": {"practices": len(engine.practices), "vectors": engine.index.rows},
         "caching": "every timed /search request and in-process search uses a query text not seen before by "
-                   "that side (embedding and ranking caches miss); `repeated_query` is the cache-hit case",
+        "that side (embedding and ranking caches miss); `repeated_query` is the cache-hit case",
         "start_to_ready_s": round(ready_s, 2),
-        "rss_mib": {"ready": round(rss_ready["VmRSS"], 1), "after_bench": round(rss_after["VmRSS"], 1),
-                    "peak": round(rss_after["VmHWM"], 1)},
+        "rss_mib": {
+            "ready": round(rss_ready["VmRSS"], 1),
+            "after_bench": round(rss_after["VmRSS"], 1),
+            "peak": round(rss_after["VmHWM"], 1),
+        },
         "search": modes,
         "repeated_query_http": summary(repeated),
         "similar": {"in_process": summary(similar_local), "http": summary(similar_http), "errors": similar_errors},
@@ -256,18 +256,24 @@ def main() -> None:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
     print(f"machine: {result['machine']}")
-    print(f"encoder: {result['encoder']}; index: {result['index']}")
+    print(f"encoders: {result['encoders']}; index: {result['index']}")
     print(f"start -> ready {result['start_to_ready_s']} s; RSS {result['rss_mib']} MiB")
     print("| mode | in-process p50 / p99 ms | HTTP p50 / p99 ms | HTTP / in-process p50 (goal <= 1.3) | errors |")
     for mode, m in modes.items():
-        print(f"| {mode} | {m['in_process']['p50_ms']} / {m['in_process']['p99_ms']} | {m['http']['p50_ms']} / "
-              f"{m['http']['p99_ms']} | {m['http_over_in_process_p50']} | {m['errors']} |")
+        print(
+            f"| {mode} | {m['in_process']['p50_ms']} / {m['in_process']['p99_ms']} | {m['http']['p50_ms']} / "
+            f"{m['http']['p99_ms']} | {m['http_over_in_process_p50']} | {m['errors']} |"
+        )
     c = concurrent
-    print(f"concurrency {c['concurrency']} for {c['seconds']} s: {c['requests_per_s']} req/s, p50 {c['p50_ms']} ms, "
-          f"p99 {c['p99_ms']} ms, {c['errors']} errors")
+    print(
+        f"concurrency {c['concurrency']} for {c['seconds']} s: {c['requests_per_s']} req/s, p50 {c['p50_ms']} ms, "
+        f"p99 {c['p99_ms']} ms, {c['errors']} errors"
+    )
     s = result["similar"]
-    print(f"/practices/{{id}}/similar: HTTP p50 {s['http']['p50_ms']} ms (goal <= 5), p99 {s['http']['p99_ms']} ms; "
-          f"in-process p50 {s['in_process']['p50_ms']} ms; {s['errors']} errors")
+    print(
+        f"/practices/{{id}}/similar: HTTP p50 {s['http']['p50_ms']} ms (goal <= 5), p99 {s['http']['p99_ms']} ms; "
+        f"in-process p50 {s['in_process']['p50_ms']} ms; {s['errors']} errors"
+    )
     print(f"repeated query (cache hit) over HTTP: p50 {result['repeated_query_http']['p50_ms']} ms")
     print(f"wrote {args.out}")
 

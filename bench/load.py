@@ -12,11 +12,8 @@ Prints a summary and writes bench/results/load.json (or --out).
 import argparse
 import asyncio
 import json
-import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -29,21 +26,43 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.machine import machine  # noqa: E402
+from tests.live_server import LiveServer  # noqa: E402  (the one live-server helper)
 
 QUERIES = [
-    "migrant language support", "anti-rumour campaign", "intercultural mediation in schools",
-    "refugee welcome desk", "youth sport and inclusion", "hate speech online", "roma mediators",
-    "women newcomers employment", "public libraries and newcomers", "neighbourhood festival",
-    "participation of foreign residents in local politics", "interfaith dialogue", "city integration charter",
-    "intercultral mediaton", "housing discrimination", "museum exhibition about migration", "diversity in the police",
-    "school segregation", "welcome app for migrants", "sharing a meal with neighbours",
+    "migrant language support",
+    "anti-rumour campaign",
+    "intercultural mediation in schools",
+    "refugee welcome desk",
+    "youth sport and inclusion",
+    "hate speech online",
+    "roma mediators",
+    "women newcomers employment",
+    "public libraries and newcomers",
+    "neighbourhood festival",
+    "participation of foreign residents in local politics",
+    "interfaith dialogue",
+    "city integration charter",
+    "intercultral mediaton",
+    "housing discrimination",
+    "museum exhibition about migration",
+    "diversity in the police",
+    "school segregation",
+    "welcome app for migrants",
+    "sharing a meal with neighbours",
 ]
-SIMILAR_TEXT = ("Our city runs free language cafés where newcomers practise the local language with volunteers, "
-                "and a welcome desk that helps them find housing, work and schools.")
+SIMILAR_TEXT = (
+    "Our city runs free language cafés where newcomers practise the local language with volunteers, "
+    "and a welcome desk that helps them find housing, work and schools."
+)
 # (kind, weight): most traffic is search, as on a city website
 MIX = [("search", 45), ("practice", 20), ("practice_similar", 15), ("facets", 10), ("similar_text", 10)]
-EXPECTED_KEY = {"search": "results", "practice": "id", "practice_similar": "results", "facets": "countries",
-                "similar_text": "results"}
+EXPECTED_KEY = {
+    "search": "results",
+    "practice": "id",
+    "practice_similar": "results",
+    "facets": "countries",
+    "similar_text": "results",
+}
 
 
 @dataclass
@@ -55,8 +74,11 @@ class Tally:
 def request_for(kind: str, rng: random.Random, ids: list[str]) -> tuple[str, str, dict]:
     """(method, path, httpx keyword arguments) of one request of this kind."""
     if kind == "search":
-        params: dict = {"q": rng.choice(QUERIES), "limit": rng.choice([5, 10, 20]),
-                        "mode": rng.choice(["hybrid", "hybrid", "semantic", "keyword"])}
+        params: dict = {
+            "q": rng.choice(QUERIES),
+            "limit": rng.choice([5, 10, 20]),
+            "mode": rng.choice(["hybrid", "hybrid", "semantic", "keyword"]),
+        }
         if rng.random() < 0.3:
             params["offset"] = 10
         return "GET", "/search", {"params": params}
@@ -118,38 +140,19 @@ async def run(base: str, pid: int, ids: list[str], duration: float, clients: int
     everything = [x for values in tally.latencies.values() for x in values]
     return {
         "machine": machine(),
-        "duration_s": round(elapsed, 1), "clients": clients, "warmup_s": warmup,
-        "requests": len(everything) + len(tally.errors), "errors": len(tally.errors),
+        "duration_s": round(elapsed, 1),
+        "clients": clients,
+        "warmup_s": warmup,
+        "requests": len(everything) + len(tally.errors),
+        "errors": len(tally.errors),
         "error_examples": tally.errors[:5],
         "throughput_rps": round(len(everything) / elapsed, 1),
         **percentiles_ms(everything),
         "by_kind": {kind: {"requests": len(v), **percentiles_ms(v)} for kind, v in tally.latencies.items()},
-        "rss_after_warmup_mib": round(rss_warm, 1), "rss_end_mib": round(rss_end, 1),
+        "rss_after_warmup_mib": round(rss_warm, 1),
+        "rss_end_mib": round(rss_end, 1),
         "rss_growth_pct": round(100 * (rss_end - rss_warm) / rss_warm, 2),
     }
-
-
-def start_server(index: Path, data: Path, log: Path) -> tuple[subprocess.Popen, str]:
-    """uvicorn on 127.0.0.1 with the rate limit off (one client address sends everything here)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "PRACTICE_SEARCH_INDEX": str(index), "PRACTICE_SEARCH_DATA": str(data),
-           "PRACTICE_SEARCH_RATE_LIMIT_PER_MINUTE": "0"}
-    with open(log, "ab") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "search_service.app:create_app", "--factory",
-                                 "--host", "127.0.0.1", "--port", str(port), "--no-access-log"],
-                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline and proc.poll() is None:
-        try:
-            if httpx.get(base + "/readyz", timeout=2).status_code == 200:
-                return proc, base
-        except httpx.TransportError:
-            time.sleep(0.3)
-    proc.kill()
-    raise SystemExit(f"server did not start; see {log}")
 
 
 def main() -> int:
@@ -165,31 +168,40 @@ def main() -> int:
     args = parser.parse_args()
     with open(args.data, encoding="utf-8") as fh:
         ids = [json.loads(line)["id"] for line in fh if line.strip()]
-    proc = None
+    server = None
     if args.url:
         if args.pid is None:
             parser.error("--url needs --pid")
         base, pid = args.url, args.pid
     else:
-        proc, base = start_server(args.index, args.data, Path(tempfile.gettempdir()) / "practice-search-load.log")
-        pid = proc.pid
+        # uvicorn on 127.0.0.1 with the rate limit off (one client address sends everything here)
+        log = Path(tempfile.gettempdir()) / "practice-search-load.log"
+        server = LiveServer(args.index, args.data, log, uvicorn_args=("--no-access-log",))
+        try:
+            server.start()
+        except AssertionError as err:
+            raise SystemExit(f"server did not start; see {log}: {str(err).splitlines()[0]}") from None
+        base, pid = server.base, server.pid
     try:
         result = asyncio.run(run(base, pid, ids, args.duration, args.clients, args.warmup))
         result["practices"] = httpx.get(base + "/readyz", timeout=10).json()["practices"]
     finally:
-        if proc is not None:
-            proc.terminate()
-            proc.wait(15)
+        if server is not None:
+            server.stop()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"{result['machine']}")
-    print(f"{result['clients']} clients, {result['duration_s']} s, {result['practices']} practices: "
-          f"{result['requests']} requests ({result['throughput_rps']}/s), {result['errors']} errors, "
-          f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms")
+    print(
+        f"{result['clients']} clients, {result['duration_s']} s, {result['practices']} practices: "
+        f"{result['requests']} requests ({result['throughput_rps']}/s), {result['errors']} errors, "
+        f"p50 {result['p50_ms']} ms, p99 {result['p99_ms']} ms"
+    )
     for kind, stats in result["by_kind"].items():
         print(f"  {kind:17} {stats['requests']:6} requests  p50 {stats['p50_ms']} ms  p99 {stats['p99_ms']} ms")
-    print(f"server RSS {result['rss_after_warmup_mib']} MiB after {args.warmup:g} s warm-up, "
-          f"{result['rss_end_mib']} MiB at the end ({result['rss_growth_pct']:+.1f}%)")
+    print(
+        f"server RSS {result['rss_after_warmup_mib']} MiB after {args.warmup:g} s warm-up, "
+        f"{result['rss_end_mib']} MiB at the end ({result['rss_growth_pct']:+.1f}%)"
+    )
     return 1 if result["errors"] else 0
 
 

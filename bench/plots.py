@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results"
 MODES = ("keyword", "semantic", "hybrid")
+GROUP = "search (English)"  # the query group the plot shows (`indexer eval` reports per group)
 METRICS = (("ndcg10", "nDCG@10"), ("recall10", "Recall@10"), ("recall50", "Recall@50"), ("mrr10", "MRR@10"))
 
 
@@ -48,11 +49,13 @@ def plot_quality(evals: dict[str, dict], out: Path) -> None:
     width = 0.8 / len(MODES)
     for ax, (split, report) in zip(axes[0], evals.items(), strict=True):
         for i, mode in enumerate(MODES):
-            values = [report["modes"][mode][key] for key, _ in METRICS]
+            by_mode = report["groups"][GROUP] if "groups" in report else report["modes"]  # "modes": older results
+            values = [by_mode[mode][key] for key, _ in METRICS]
             bars = ax.bar([x + i * width for x in range(len(METRICS))], values, width, label=mode)
             ax.bar_label(bars, fmt="%.2f", fontsize=7)
         ax.set_xticks([x + width for x in range(len(METRICS))], [label for _, label in METRICS])
-        ax.set_title(f"{split} half ({report['n_queries']} queries)", fontsize=10)
+        n = (report["groups"][GROUP] if "groups" in report else report["modes"])[MODES[0]]["n"]
+        ax.set_title(f"{split} half ({n} English search queries)", fontsize=10)
         ax.set_ylim(0, 1.05)
         ax.grid(axis="y", alpha=0.3)
     axes[0][0].legend(loc="lower left", fontsize=8)
@@ -70,8 +73,11 @@ def main() -> None:
     if http.exists():
         plot_latency(json.loads(http.read_text()), args.results / "latency.png")
         print(f"wrote {args.results / 'latency.png'}")
-    evals = {split: json.loads((args.results / f"eval-{split}.json").read_text())
-             for split in ("dev", "test") if (args.results / f"eval-{split}.json").exists()}
+    evals = {
+        split: json.loads((args.results / f"eval-{split}.json").read_text())
+        for split in ("dev", "test")
+        if (args.results / f"eval-{split}.json").exists()
+    }
     if evals:
         plot_quality(evals, args.results / "quality.png")
         print(f"wrote {args.results / 'quality.png'}")

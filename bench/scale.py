@@ -20,8 +20,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.machine import machine, save_result  # noqa: E402
-from settings import Settings  # noqa: E402
 from indexer.vectors import index_type, make_index  # noqa: E402
+from settings import Settings  # noqa: E402
 
 DIM = 384
 

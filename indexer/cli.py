@@ -50,8 +50,14 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
     if args.if_stale and is_current(settings.index, digest, encoder_ids(settings), settings):
         print(f"{settings.index}: up to date with {settings.data}; nothing to do")
         return 0
-    report = build_index(practices, settings, load_encoders(settings), corpus_sha256=digest,
-                         use_cache=not args.no_cache, progress=Progress())
+    report = build_index(
+        practices,
+        settings,
+        load_encoders(settings),
+        corpus_sha256=digest,
+        use_cache=not args.no_cache,
+        progress=Progress(),
+    )
     print(report.summary())
     return 0
 
@@ -133,8 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("eval", help="relevance metrics of every mode and ranking variant on data/eval")
     p.add_argument("--index", type=Path, default=None, help="index directory (default: PRACTICE_SEARCH_INDEX)")
     p.add_argument("--queries", type=Path, default=Path("data/eval/queries.jsonl"), help="judged queries (JSONL)")
-    p.add_argument("--translations", type=Path, default=Path("data/eval/translations.jsonl"),
-                   help="translated queries, judged as their source")
+    p.add_argument(
+        "--translations",
+        type=Path,
+        default=Path("data/eval/translations.jsonl"),
+        help="translated queries, judged as their source",
+    )
     p.add_argument("--related", type=Path, default=Path("data/eval/related.jsonl"), help="related-practice judgments")
     p.add_argument("--split", choices=["dev", "test", "all"], default="dev", help="which half (tune on dev only)")
     p.add_argument("--out", type=Path, default=None, help="Markdown table (default: bench/results/eval-SPLIT.md)")

@@ -58,7 +58,8 @@ def country_codes(text: str) -> list[str] | None:
     single = country_code(text)
     if single:
         return [single]
-    codes = [country_code(part) for part in split_names(text)]
-    if not codes or any(c is None for c in codes):
+    found = [country_code(part) for part in split_names(text)]
+    codes = [c for c in found if c is not None]
+    if not found or len(codes) < len(found):
         return None
     return list(dict.fromkeys(codes))

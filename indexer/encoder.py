@@ -106,6 +106,8 @@ class Encoder:
         except (OSError, ValueError) as err:
             raise ModelLoadError(f"cannot load model {model_path!r}: {str(err).splitlines()[0]}") from err
         self.dim: int = int(self.model.get_embedding_dimension() or 0)
+        if not self.model.max_seq_length:
+            raise ModelLoadError(f"model {model_path!r} declares no maximum sequence length")
         self.max_tokens: int = int(self.model.max_seq_length)
         self.tokenizer = LockedTokenizer(self.model.tokenizer)
 

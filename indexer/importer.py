@@ -18,7 +18,7 @@ _INT_FIELDS = ("start_year", "end_year")
 _BOOL_FIELDS = ("ongoing", "full_text_seen")
 
 
-def _csv_value(field: str, value: str):
+def _csv_value(field: str, value: str) -> str | int | bool | list[str] | None:
     value = value.strip()
     if field in _LIST_FIELDS:
         return [v.strip() for v in value.split(";") if v.strip()]

@@ -23,8 +23,8 @@ from indexer.encoders import TextEncoder, load_encoders
 from indexer.format import sha256_file
 from indexer.importer import merge, normalise
 from indexer.schema import Practice
-from settings import Settings
 from indexer.store import current_build, writer_lock
+from settings import Settings
 
 
 def _practices(records: list[Practice] | list[dict]) -> list[Practice]:
@@ -100,7 +100,9 @@ def sync_index(settings: Settings, *, encoders: list[TextEncoder] | None = None)
     with writer_lock(Path(settings.index)):
         digest = sha256_file(settings.data)
         current = current_build(Path(settings.index))
-        if current is not None and is_current(Path(settings.index), digest, {e.name: e.model_id for e in encoders}, settings):
+        if current is not None and is_current(
+            Path(settings.index), digest, {e.name: e.model_id for e in encoders}, settings
+        ):
             return current.name
         practices = load_corpus(settings.data)
         return build_locked(practices, settings, encoders, corpus_sha256=digest).build_id

@@ -41,8 +41,13 @@ def build_app(settings: Settings, encoders: list[TextEncoder]) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(Timeouts, body_s=settings.body_timeout_s, request_s=settings.request_timeout_s)
     app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
-    app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origin_list, allow_methods=["GET", "POST"],
-                       allow_headers=["Content-Type"], max_age=600)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origin_list,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+        max_age=600,
+    )
     app.add_middleware(SecurityHeaders)
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     return app

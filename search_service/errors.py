@@ -1,6 +1,8 @@
 """Every error answer is JSON `{"detail", "errors"}`; no stack trace or file path ever reaches a client."""
 
 import logging
+from collections.abc import Sequence
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,16 +19,17 @@ class ApiError(Exception):
         self.status, self.detail, self.param = status, detail, param
 
 
-def error_body(detail: str, errors: list[dict] | None = None) -> dict:
+def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
     return {"detail": detail, "errors": errors or []}
 
 
-def _param(loc: tuple) -> str:
+def _param(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("query", "body", "path")]
     return ".".join(parts) or "body"
 
 
-def validation_errors(errors: list[dict]) -> list[dict]:
+def validation_errors(errors: Sequence[Any]) -> list[dict[str, str]]:
+    """pydantic's error dicts as `{"param", "message"}`."""
     out = []
     for err in errors:
         message = str(err.get("msg", "invalid")).removeprefix("Value error, ")
@@ -39,14 +42,14 @@ def validation_errors(errors: list[dict]) -> list[dict]:
     return out
 
 
-def unprocessable(errors: list[dict]) -> JSONResponse:
+def unprocessable(errors: list[dict[str, str]]) -> JSONResponse:
     detail = "; ".join(f"{e['param']}: {e['message']}" for e in errors)
     return JSONResponse(error_body(detail, errors), status_code=422)
 
 
 def allowed_methods(request: Request) -> str:
     """Every method some route offers on this path: Starlette's 405 lists only the first matching route's."""
-    methods = set()
+    methods: set[str] = set()
     for route in request.app.router.routes:
         match, _ = route.matches(request.scope)
         if match != Match.NONE:
@@ -56,20 +59,20 @@ def allowed_methods(request: Request) -> str:
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
-    async def _request_validation(request: Request, exc: RequestValidationError):
+    async def _request_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         return unprocessable(validation_errors(list(exc.errors())))
 
     @app.exception_handler(ValidationError)
-    async def _model_validation(request: Request, exc: ValidationError):
+    async def _model_validation(request: Request, exc: ValidationError) -> JSONResponse:
         return unprocessable(validation_errors(exc.errors()))
 
     @app.exception_handler(ApiError)
-    async def _api_error(request: Request, exc: ApiError):
+    async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
         errors = [{"param": exc.param, "message": exc.detail}] if exc.param else []
         return JSONResponse(error_body(exc.detail, errors), status_code=exc.status)
 
     @app.exception_handler(HTTPException)
-    async def _http_error(request: Request, exc: HTTPException):
+    async def _http_error(request: Request, exc: HTTPException) -> JSONResponse:
         if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
             return unprocessable([{"param": "body", "message": "body is not valid JSON (not UTF-8)"}])
         headers = exc.headers
@@ -79,6 +82,6 @@ def install(app: FastAPI) -> None:
         return JSONResponse(error_body(detail), status_code=exc.status_code, headers=headers)
 
     @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception):
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse(error_body("internal error; the request was not completed"), status_code=500)

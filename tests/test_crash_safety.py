@@ -15,10 +15,11 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import ids_of
 from live_server import ROOT, LiveServer
 
-from indexer.build import sha256_file
 from indexer.corpus import load_corpus
+from indexer.format import sha256_file
 from indexer.index import Index
 from indexer.store import BUILDS, current_build
 from indexer.updates import PENDING
@@ -43,15 +44,19 @@ def wait_for_temp_build(index_dir: Path, still_running, timeout: float = 120) ->
 
 def leftovers(settings) -> list[str]:
     """Anything a crash could leave: temp builds, atomic-write temp files, the edit-in-flight marker."""
-    found = [*(settings.index / BUILDS).glob(".tmp-*"), *settings.index.glob("*.tmp"),
-             *settings.data.parent.glob("*.tmp"), *settings.index.glob(PENDING)]
+    found = [
+        *(settings.index / BUILDS).glob(".tmp-*"),
+        *settings.index.glob("*.tmp"),
+        *settings.data.parent.glob("*.tmp"),
+        *settings.index.glob(PENDING),
+    ]
     return sorted(str(p) for p in found)
 
 
-def assert_consistent(settings, encoder) -> Index:
+def assert_consistent(settings, encoders) -> Index:
     """The current build loads, was made from exactly the corpus file, and the corpus is valid."""
     corpus = load_corpus(settings.data)
-    index = Index.load(settings.index, encoder.model_id)
+    index = Index.load(settings.index, ids_of(encoders))
     assert index.manifest["corpus"]["sha256"] == sha256_file(settings.data)
     assert [p.id for p in index.practices] == [p.id for p in corpus]
     return index
@@ -64,7 +69,7 @@ def record(n: int) -> dict:
     return {**raw, "title": f"Crash test practice {n}"}
 
 
-def test_service_killed_during_an_upsert(index_copy, encoder, tmp_path):
+def test_service_killed_during_an_upsert(index_copy, encoders, tmp_path):
     log = tmp_path / "server.log"
     acknowledged: list[str] = []
     killed_mid_build = False
@@ -78,8 +83,9 @@ def test_service_killed_during_an_upsert(index_copy, encoder, tmp_path):
 
             def put(n=n, outcome=outcome) -> None:
                 try:
-                    response = httpx.put(server.base + f"/practices/crash-{n}", json=record(n),
-                                         headers={"X-API-Key": KEY}, timeout=120)
+                    response = httpx.put(
+                        server.base + f"/practices/crash-{n}", json=record(n), headers={"X-API-Key": KEY}, timeout=120
+                    )
                     outcome["status"] = response.status_code
                 except httpx.TransportError:
                     outcome["status"] = -1  # the server died under it: not acknowledged
@@ -102,17 +108,26 @@ def test_service_killed_during_an_upsert(index_copy, encoder, tmp_path):
     with LiveServer(index_copy.index, index_copy.data, log) as restarted:
         ready = httpx.get(restarted.base + "/readyz").json()
         found = {pid: httpx.get(restarted.base + f"/practices/{pid}").status_code for pid in acknowledged}
-    index = assert_consistent(index_copy, encoder)
+    index = assert_consistent(index_copy, encoders)
     assert found == dict.fromkeys(acknowledged, 200)
     assert ready["build_id"] == index.build_id and ready["practices"] == len(index.practices)
     assert leftovers(index_copy) == []
 
 
-def test_indexer_killed_during_a_build(index_copy, encoder):
-    before = Index.load(index_copy.index, encoder.model_id).build_id
+def test_indexer_killed_during_a_build(index_copy, encoders):
+    before = Index.load(index_copy.index, ids_of(encoders)).build_id
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    command = [sys.executable, "-m", "indexer", "build", "--data", str(index_copy.data), "--out",
-               str(index_copy.index), "--no-cache"]
+    command = [
+        sys.executable,
+        "-m",
+        "indexer",
+        "build",
+        "--data",
+        str(index_copy.data),
+        "--out",
+        str(index_copy.index),
+        "--no-cache",
+    ]
     build = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         assert wait_for_temp_build(index_copy.index, lambda: build.poll() is None), "the build ended before the kill"
@@ -122,9 +137,9 @@ def test_indexer_killed_during_a_build(index_copy, encoder):
         build.wait(10)
     assert temp_build(index_copy.index)
     assert current_build(index_copy.index).name == before  # still the last complete build
-    assert assert_consistent(index_copy, encoder).build_id == before
+    assert assert_consistent(index_copy, encoders).build_id == before
 
     rerun = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert rerun.returncode == 0, rerun.stderr
-    assert assert_consistent(index_copy, encoder).build_id != before
+    assert assert_consistent(index_copy, encoders).build_id != before
     assert leftovers(index_copy) == []

@@ -231,6 +231,8 @@ def test_translation_languages_in_both_splits(translations, queries):
         seen.setdefault(t["lang"], set()).add(split[t["source"]])
     for lang, splits in seen.items():
         assert splits == SPLITS, (lang, splits)
+
+
 def test_duplicate_groups_fields(duplicate_groups, corpus_ids):
     assert duplicate_groups
     for group in duplicate_groups:

@@ -5,8 +5,7 @@ import math
 
 import pytest
 
-from indexer import cli
-from evaluation.runner import (
+from evaluation.metrics import (
     choose_floor,
     distinct_at_k,
     floor_separation,
@@ -15,6 +14,7 @@ from evaluation.runner import (
     precision_at_k,
     recall_at_k,
 )
+from indexer import cli
 from settings import Settings
 
 JUDGED = {"a": 2, "c": 1, "d": 2}
@@ -66,39 +66,106 @@ def _write_jsonl(path, rows):
     path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
 
 
-def test_eval_command_writes_a_table_on_a_tiny_index(built_index, tmp_path, capsys):
+def test_eval_command_writes_a_table_on_a_tiny_index(built_index, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PRACTICE_SEARCH_INDEX", str(built_index.index))
     queries, related, out = tmp_path / "q.jsonl", tmp_path / "r.jsonl", tmp_path / "results" / "eval.md"
+    translations = tmp_path / "t.jsonl"
     oxlo = "oxlo-business-charter-making-migrants-visible-as-a-resource-for-business-and-eco-oslo"
     mediation = "mediation-panel-a-low-threshold-mediation-service-for-complaints-on-discriminati-oslo"
-    _write_jsonl(queries, [
-        {"id": "t1", "split": "dev", "kind": "name", "endpoint": "search", "query": "OXLO Business Charter",
-         "judgments": {oxlo: 2}},
-        {"id": "t2", "split": "dev", "kind": "keyword", "endpoint": "search", "query": "discrimination complaints",
-         "judgments": {mediation: 2, "reaching-a-point-from-which-to-take-action-in-oslo-oslo": 1}},
-        {"id": "t3", "split": "dev", "kind": "paragraph", "endpoint": "similar",
-         "query": "Our city wants refugees to find every service in one place when they arrive.",
-         "judgments": {"bringing-all-inclusion-services-in-bergen-under-one-roof-bergen": 2}},
-        {"id": "t4", "split": "test", "kind": "keyword", "endpoint": "search", "query": "music",
-         "judgments": {"music-making-without-language-erlangen": 2}},
-    ])
-    _write_jsonl(related, [{"id": "immigrants-council-stavanger", "split": "dev",
-                            "related": {"welcoming-internationals-to-the-city-stavanger": 1}}])
+    _write_jsonl(
+        queries,
+        [
+            {
+                "id": "t1",
+                "split": "dev",
+                "kind": "name",
+                "endpoint": "search",
+                "query": "OXLO Business Charter",
+                "judgments": {oxlo: 2},
+            },
+            {
+                "id": "t2",
+                "split": "dev",
+                "kind": "keyword",
+                "endpoint": "search",
+                "query": "discrimination complaints",
+                "judgments": {mediation: 2, "reaching-a-point-from-which-to-take-action-in-oslo-oslo": 1},
+            },
+            {
+                "id": "t3",
+                "split": "dev",
+                "kind": "paragraph",
+                "endpoint": "similar",
+                "query": "Our city wants refugees to find every service in one place when they arrive.",
+                "judgments": {"bringing-all-inclusion-services-in-bergen-under-one-roof-bergen": 2},
+            },
+            {
+                "id": "t4",
+                "split": "test",
+                "kind": "keyword",
+                "endpoint": "search",
+                "query": "music",
+                "judgments": {"music-making-without-language-erlangen": 2},
+            },
+        ],
+    )
+    _write_jsonl(translations, [{"id": "t001", "source": "t2", "lang": "fr", "query": "plaintes pour discrimination"}])
+    _write_jsonl(
+        related,
+        [
+            {
+                "id": "immigrants-council-stavanger",
+                "split": "dev",
+                "related": {"welcoming-internationals-to-the-city-stavanger": 1},
+            }
+        ],
+    )
 
-    code = cli.main(["eval", "--index", str(built_index.index), "--queries", str(queries),
-                     "--related", str(related), "--split", "dev", "--out", str(out)])
+    code = cli.main(
+        [
+            "eval",
+            "--index",
+            str(built_index.index),
+            "--queries",
+            str(queries),
+            "--translations",
+            str(translations),
+            "--related",
+            str(related),
+            "--split",
+            "dev",
+            "--out",
+            str(out),
+        ]
+    )
 
     assert code == 0
     table = out.read_text(encoding="utf-8")
     assert table in capsys.readouterr().out
-    assert "split `dev` (3 queries)" in table
-    for heading in ("## Modes", "## Fusion", "## Single vector", "## BM25 title weight", "## Related practices",
-                    "## semantic_floor", "## keyword_floor"):
+    assert table.startswith("# Relevance evaluation: split `dev`")
+    for heading in (
+        "## Modes, per query group",
+        "## Hybrid search per language",
+        "## Fusion",
+        "## Encoders",
+        "## Related practices",
+        "## Semantic floors",
+    ):
         assert heading in table
     report = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
-    assert set(report["modes"]) == {"keyword", "semantic", "hybrid"}
-    assert set(report["per_endpoint"]) == {"search", "similar"}
-    assert report["per_kind"]["name"]["keyword"]["mrr10"] == 1.0  # the exact name is found first
+    assert report["encoders"] == ["minilm", "e5"]
+    groups = report["groups"]
+    assert {g: groups[g]["hybrid"]["n"] for g in ("search (English)", "pasted", "multilingual")} == {
+        "search (English)": 2,
+        "pasted": 1,
+        "multilingual": 1,
+    }  # t4 is in the test half
+    assert set(groups["search (English)"]) == {"keyword", "semantic", "hybrid"}
+    assert groups["kind: name"]["keyword"]["mrr10"] == 1.0  # the exact name is found first
+    assert set(report["languages"]) == {"fr", "en (their sources)"}
+    assert set(report["encoder_sets"]) >= {"minilm", "e5", "minilm+e5"}
     assert report["related"][f"MMR lambda={Settings().mmr_lambda:g} (default)"]["n"] == 1
-    for scores in report["modes"].values():
-        assert scores["n"] == 3
-        assert 0.0 <= scores["ndcg10"] <= 1.0
+    assert set(report["floors"]) == {"minilm", "e5"}
+    for by_mode in groups.values():
+        for scores in by_mode.values():
+            assert 0.0 <= scores["ndcg10"] <= 1.0

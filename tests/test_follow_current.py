@@ -1,10 +1,12 @@
 """A worker picks up a build that another process made current, without a restart or a reload call."""
 
+import logging
 import time
 
 from fastapi.testclient import TestClient
 
 from indexer.corpus import load_corpus
+from indexer.format import faiss_file
 from indexer.updates import delete_practices
 from search_service.app import build_app
 
@@ -18,29 +20,47 @@ def wait_for_build(client: TestClient, build_id: str, timeout: float = 30) -> bo
     return False
 
 
-def test_a_build_switched_by_another_process_is_followed(index_copy, encoder):
-    client = TestClient(build_app(index_copy.model_copy(update={"follow_interval_s": 0.05}), encoder))
+def wait_for_log(client: TestClient, caplog, text: str, timeout: float = 30) -> bool:
+    """Keep requesting (a request is what makes a worker look at CURRENT) until the log says `text`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        client.get("/readyz")
+        if text in caplog.text:
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_a_build_switched_by_another_process_is_followed(index_copy, encoders):
+    client = TestClient(build_app(index_copy.model_copy(update={"follow_interval_s": 0.05}), encoders))
     gone = load_corpus(index_copy.data)[0].id
     assert client.get(f"/practices/{gone}").status_code == 200
-    new_build = delete_practices(index_copy, [gone], encoder=encoder)  # as the CLI or another worker would
+    new_build = delete_practices(index_copy, [gone], encoders=encoders)  # as the CLI or another worker would
     assert wait_for_build(client, new_build)
     assert client.get(f"/practices/{gone}").status_code == 404
 
 
-def test_a_broken_build_made_current_elsewhere_is_refused_and_the_old_one_serves(index_copy, encoder):
-    client = TestClient(build_app(index_copy.model_copy(update={"follow_interval_s": 0.05}), encoder))
+def test_a_broken_build_made_current_elsewhere_is_refused_and_the_old_one_serves(index_copy, encoders, caplog):
+    caplog.set_level(logging.WARNING, logger="search_service")
+    client = TestClient(build_app(index_copy.model_copy(update={"follow_interval_s": 0.05}), encoders))
     before = client.get("/readyz").json()["build_id"]
-    new_build = delete_practices(index_copy, [load_corpus(index_copy.data)[0].id], encoder=encoder)
-    (index_copy.index / "builds" / new_build / "vectors.faiss").write_bytes(b"truncated")
-    assert not wait_for_build(client, new_build, timeout=2)
+    practices = load_corpus(index_copy.data)
+    broken = delete_practices(index_copy, [practices[0].id], encoders=encoders)
+    faiss_file(index_copy.index / "builds" / broken, "minilm").write_bytes(b"truncated")
+    # it did look at the broken build, tried to load it and refused it (not merely: it never looked)
+    assert wait_for_log(client, caplog, f"index build {broken} not loaded, previous index still serving")
+    assert "vectors.faiss" in caplog.text
     assert client.get("/readyz").json()["build_id"] == before
     assert client.get("/search", params={"q": "council"}).status_code == 200
+    # and it keeps following: the next good build is taken up
+    repaired = delete_practices(index_copy, [practices[1].id], encoders=encoders)
+    assert wait_for_build(client, repaired)
 
 
-def test_following_is_off_with_interval_zero(index_copy, encoder):
-    client = TestClient(build_app(index_copy.model_copy(update={"follow_interval_s": 0}), encoder))
+def test_following_is_off_with_interval_zero(index_copy, encoders):
+    client = TestClient(build_app(index_copy.model_copy(update={"follow_interval_s": 0}), encoders))
     before = client.get("/readyz").json()["build_id"]
-    delete_practices(index_copy, [load_corpus(index_copy.data)[0].id], encoder=encoder)
+    delete_practices(index_copy, [load_corpus(index_copy.data)[0].id], encoders=encoders)
     for _ in range(5):
         assert client.get("/search", params={"q": "council"}).status_code == 200
         time.sleep(0.1)

@@ -34,11 +34,35 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(built_index,
     report = tmp_path / "schemathesis.json"
     with LiveServer(built_index.index, built_index.data, tmp_path / "server.log") as server:
         run = subprocess.run(
-            [sys.executable, "-m", "schemathesis.cli", "run", server.base + "/openapi.json",
-             "--checks", "all", "--exclude-checks", "positive_data_acceptance,negative_data_rejection",
-             "--max-examples", "60", "--seed", "20261127", "--workers", "2", "--no-shrink",
-             "--request-timeout", "30", "--report", "json", "--report-json-path", str(report)],
-            capture_output=True, text=True, timeout=420, cwd=tmp_path)  # its example database stays out of the repo
+            [
+                sys.executable,
+                "-m",
+                "schemathesis.cli",
+                "run",
+                server.base + "/openapi.json",
+                "--checks",
+                "all",
+                "--exclude-checks",
+                "positive_data_acceptance,negative_data_rejection",
+                "--max-examples",
+                "60",
+                "--seed",
+                "20261127",
+                "--workers",
+                "2",
+                "--no-shrink",
+                "--request-timeout",
+                "30",
+                "--report",
+                "json",
+                "--report-json-path",
+                str(report),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=420,
+            cwd=tmp_path,
+        )  # its example database stays out of the repo
         statuses = served(server.base)
     summary = json.loads(report.read_text(encoding="utf-8"))
     assert run.returncode == 0, run.stdout[-6000:]
@@ -47,5 +71,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(built_index,
     assert summary["test_cases"]["generated"] >= MIN_REQUESTS
     assert sum(statuses.values()) >= MIN_REQUESTS, statuses
     assert not [s for s in statuses if s.startswith("5")], statuses
-    print(f"\nfuzz: {summary['test_cases']['generated']} generated cases, {sum(statuses.values())} requests served, "
-          f"by status {dict(sorted(statuses.items()))}")
+    print(
+        f"\nfuzz: {summary['test_cases']['generated']} generated cases, {sum(statuses.values())} requests served, "
+        f"by status {dict(sorted(statuses.items()))}"
+    )

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from live_server import ROOT, LiveServer
 
-from settings import Settings
 from search_service.app import build_app
+from settings import Settings
 
 KEY = "adm1n-" + "q7" * 20
 OTHER_KEY = "n0t-the-key-" + "z" * 30
@@ -19,22 +19,39 @@ ORIGIN = "https://www.city.example"
 
 
 @pytest.fixture(scope="module")
-def client(built_index, encoder) -> TestClient:
+def client(built_index, encoders) -> TestClient:
     settings = built_index.model_copy(update={"admin_keys": KEY, "cors_origins": ORIGIN, "rate_limit_per_minute": 0})
-    return TestClient(build_app(settings, encoder), raise_server_exceptions=False)
+    return TestClient(build_app(settings, encoders), raise_server_exceptions=False)
 
 
 def test_short_admin_key_refuses_start_without_echoing_it(tmp_path):
     short = "only-twenty-chars-ok"
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PRACTICE_SEARCH_ADMIN_KEYS": f"{KEY},{short}"}
-    done = subprocess.run([sys.executable, "-m", "uvicorn", "search_service.app:create_app", "--factory",
-                           "--host", "127.0.0.1", "--port", "0"], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "search_service.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     output = done.stdout + done.stderr
     assert done.returncode == 1
     reasons = [line for line in output.splitlines() if "cannot start" in line]
-    assert reasons == ["search_service: cannot start: PRACTICE_SEARCH_ADMIN_KEYS: "
-                       "admin key 2 has 20 characters; at least 32 are needed"]
+    assert reasons == [
+        "search_service: cannot start: PRACTICE_SEARCH_ADMIN_KEYS: "
+        "admin key 2 has 20 characters; at least 32 are needed"
+    ]
     assert short not in output and KEY not in output and "Traceback" not in output
 
 
@@ -43,10 +60,17 @@ def test_settings_never_show_keys():
     assert KEY not in repr(settings) and KEY not in str(settings)
 
 
-@pytest.mark.parametrize(("path", "params"), [
-    ("/search", {"q": "youth"}), ("/facets", {}), ("/practices/immigrants-council-stavanger", {}),
-    ("/practices/immigrants-council-stavanger/similar", {}), ("/healthz", {}), ("/readyz", {}),
-])
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/search", {"q": "youth"}),
+        ("/facets", {}),
+        ("/practices/immigrants-council-stavanger", {}),
+        ("/practices/immigrants-council-stavanger/similar", {}),
+        ("/healthz", {}),
+        ("/readyz", {}),
+    ],
+)
 def test_public_reads_need_no_key(client, path, params):
     assert client.get(path, params=params).status_code == 200
 
@@ -54,16 +78,16 @@ def test_public_reads_need_no_key(client, path, params):
 def test_admin_routes_need_the_key(client):
     assert client.post("/admin/reload").status_code == 401
     assert client.post("/admin/reload", headers={"X-API-Key": OTHER_KEY}).status_code == 403
-    assert client.delete("/practices/immigrants-council-stavanger",
-                         headers={"X-API-Key": KEY[:-1]}).status_code == 403
+    assert client.delete("/practices/immigrants-council-stavanger", headers={"X-API-Key": KEY[:-1]}).status_code == 403
     assert client.post("/admin/reload", headers={"X-API-Key": KEY}).status_code == 200
 
 
 def test_keys_never_reach_the_log(index_copy, tmp_path):
     """Right and wrong keys, on writes and reloads, with access logging on: neither key is in the output."""
     record = json.loads(index_copy.data.read_text(encoding="utf-8").splitlines()[0])
-    with LiveServer(index_copy.index, index_copy.data, tmp_path / "server.log",
-                    PRACTICE_SEARCH_ADMIN_KEYS=KEY) as server:
+    with LiveServer(
+        index_copy.index, index_copy.data, tmp_path / "server.log", PRACTICE_SEARCH_ADMIN_KEYS=KEY
+    ) as server:
         for key, expected in ((KEY, 200), (OTHER_KEY, 403)):
             headers = {"X-API-Key": key}
             assert httpx.post(server.base + "/admin/reload", headers=headers, timeout=60).status_code == expected
@@ -89,8 +113,8 @@ def test_cors_only_for_configured_origins(client):
     assert admin.status_code == 400
 
 
-def test_no_cors_without_configured_origins(built_index, encoder):
-    plain = TestClient(build_app(built_index, encoder))
+def test_no_cors_without_configured_origins(built_index, encoders):
+    plain = TestClient(build_app(built_index, encoders))
     response = plain.get("/search", params={"q": "youth"}, headers={"Origin": ORIGIN})
     assert "access-control-allow-origin" not in response.headers
 
@@ -105,15 +129,18 @@ def test_demo_page_forbids_inline_script(client):
     assert "<script>" not in page.text and " on" not in page.text.split("<body", 1)[1].split(">", 1)[0]
 
 
-@pytest.mark.parametrize(("method", "path", "kwargs"), [
-    ("GET", "/search", {"params": {"q": "youth"}}),
-    ("GET", "/no-such-route", {}),
-    ("GET", "/practices/no-such-practice", {}),
-    ("GET", "/search", {"params": {"limit": "many"}}),
-    ("POST", "/search", {"content": b"{not json", "headers": {"Content-Type": "application/json"}}),
-    ("PATCH", "/search", {}),
-    ("GET", "/widget.js", {}),
-])
+@pytest.mark.parametrize(
+    ("method", "path", "kwargs"),
+    [
+        ("GET", "/search", {"params": {"q": "youth"}}),
+        ("GET", "/no-such-route", {}),
+        ("GET", "/practices/no-such-practice", {}),
+        ("GET", "/search", {"params": {"limit": "many"}}),
+        ("POST", "/search", {"content": b"{not json", "headers": {"Content-Type": "application/json"}}),
+        ("PATCH", "/search", {}),
+        ("GET", "/widget.js", {}),
+    ],
+)
 def test_every_answer_says_nosniff_and_errors_are_json(client, method, path, kwargs):
     response = client.request(method, path, **kwargs)
     assert response.headers["x-content-type-options"] == "nosniff"
@@ -121,11 +148,11 @@ def test_every_answer_says_nosniff_and_errors_are_json(client, method, path, kwa
         assert set(response.json()) == {"detail", "errors"}
 
 
-def test_internal_errors_show_no_stack_trace_or_path(built_index, encoder, caplog):
-    broken = TestClient(build_app(built_index, encoder), raise_server_exceptions=False)
+def test_internal_errors_show_no_stack_trace_or_path(built_index, encoders, caplog):
+    broken = TestClient(build_app(built_index, encoders), raise_server_exceptions=False)
 
     def fail(*args, **kwargs):
-        raise RuntimeError(f"boom in {ROOT}/indexer/search/engine.py line 42")
+        raise RuntimeError(f"boom in {ROOT}/ranking/engine.py line 42")
 
     broken.app.state.service.engine.search = fail
     response = broken.get("/search", params={"q": "youth"})

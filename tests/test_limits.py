@@ -4,27 +4,24 @@ import contextlib
 import json
 import re
 import socket
-import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from fastapi.testclient import TestClient
-from live_server import free_port
+from live_server import threaded_server
 
 from search_service.app import build_app
 
 
-def client_for(settings, encoder, **changes) -> TestClient:
-    return TestClient(build_app(settings.model_copy(update=changes), encoder), raise_server_exceptions=False)
+def client_for(settings, encoders, **changes) -> TestClient:
+    return TestClient(build_app(settings.model_copy(update=changes), encoders), raise_server_exceptions=False)
 
 
 @pytest.fixture(scope="module")
-def client(built_index, encoder) -> TestClient:
-    return client_for(built_index, encoder, rate_limit_per_minute=0)
+def client(built_index, encoders) -> TestClient:
+    return client_for(built_index, encoders, rate_limit_per_minute=0)
 
 
 def assert_error(response, status: int) -> None:
@@ -43,13 +40,16 @@ def test_chunked_body_over_the_limit_is_413(client):
     assert_error(response, 413)
 
 
-@pytest.mark.parametrize(("path", "params"), [
-    ("/search", {"q": "x" * 501}),
-    ("/search", {"q": "youth", "limit": 51}),
-    ("/search", {"q": "youth", "limit": 0}),
-    ("/search", {"q": "youth", "offset": 10_001}),
-    ("/facets", {"q": "x" * 501}),
-])
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/search", {"q": "x" * 501}),
+        ("/search", {"q": "youth", "limit": 51}),
+        ("/search", {"q": "youth", "limit": 0}),
+        ("/search", {"q": "youth", "offset": 10_001}),
+        ("/facets", {"q": "x" * 501}),
+    ],
+)
 def test_query_and_page_caps_are_422(client, path, params):
     response = client.get(path, params=params)
     assert_error(response, 422)
@@ -60,8 +60,8 @@ def test_pasted_text_cap_is_422(client):
     assert_error(client.post("/similar", json={"text": "word " * 1001}), 422)
 
 
-def test_rate_limit_answers_429_with_retry_after(built_index, encoder):
-    limited = client_for(built_index, encoder, rate_limit_per_minute=5)
+def test_rate_limit_answers_429_with_retry_after(built_index, encoders):
+    limited = client_for(built_index, encoders, rate_limit_per_minute=5)
     codes = [limited.get("/practices/immigrants-council-stavanger").status_code for _ in range(5)]
     refused = limited.get("/search", params={"q": "youth"})
     assert codes == [200] * 5
@@ -76,8 +76,8 @@ def test_rate_limit_zero_is_off(client):
     assert {client.get("/healthz").status_code} | {client.get("/facets").status_code for _ in range(30)} == {200}
 
 
-def test_slow_handler_is_cut_off_with_503(built_index, encoder):
-    slow = client_for(built_index, encoder, rate_limit_per_minute=0, request_timeout_s=0.2)
+def test_slow_handler_is_cut_off_with_503(built_index, encoders):
+    slow = client_for(built_index, encoders, rate_limit_per_minute=0, request_timeout_s=0.2)
     engine = slow.app.state.service.engine
 
     def stuck(*args, **kwargs):
@@ -90,23 +90,6 @@ def test_slow_handler_is_cut_off_with_503(built_index, encoder):
     assert_error(response, 503)
     assert time.monotonic() - started < 1.2
     assert slow.get("/practices/immigrants-council-stavanger").status_code == 200
-
-
-@contextlib.contextmanager
-def threaded_server(app) -> Iterator[int]:
-    """uvicorn in a thread around an in-process app: a real socket without loading the model again."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    try:
-        yield port
-    finally:
-        server.should_exit = True
-        thread.join(10)
 
 
 def read_rest(sock: socket.socket, reply: bytes) -> bytes:
@@ -124,13 +107,15 @@ def read_rest(sock: socket.socket, reply: bytes) -> bytes:
     return reply
 
 
-def test_slow_body_is_cut_off_with_408(built_index, encoder):
+def test_slow_body_is_cut_off_with_408(built_index, encoders):
     """A client that sends headers, then dribbles the body a byte at a time, is answered 408 on time."""
-    app = build_app(built_index.model_copy(update={"body_timeout_s": 1.0, "rate_limit_per_minute": 0}), encoder)
+    app = build_app(built_index.model_copy(update={"body_timeout_s": 1.0, "rate_limit_per_minute": 0}), encoders)
     with threaded_server(app) as port, socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
         body = b'{"q": "youth", "limit": 3}'
-        sock.sendall(b"POST /search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+        sock.sendall(
+            b"POST /search HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+        )
         started = time.monotonic()
         reply = b""
         for byte in body[:-1]:  # never the last byte: the body is never complete
@@ -147,11 +132,15 @@ def test_slow_body_is_cut_off_with_408(built_index, encoder):
     assert 0.9 <= elapsed < 4
 
 
-def test_a_client_that_sends_a_huge_body_before_reading_still_gets_413(built_index, encoder):
+def test_a_client_that_sends_a_huge_body_before_reading_still_gets_413(built_index, encoders):
     """urllib writes the whole body before it reads: the 413 must not be lost to a broken pipe."""
-    app = build_app(built_index.model_copy(update={"rate_limit_per_minute": 0}), encoder)
-    request = urllib.request.Request("http://127.0.0.1:{port}/similar", data=b'{"text": "' + b"x" * 3_000_000 + b'"}',
-                                     method="POST", headers={"Content-Type": "application/json"})
+    app = build_app(built_index.model_copy(update={"rate_limit_per_minute": 0}), encoders)
+    request = urllib.request.Request(
+        "http://127.0.0.1:{port}/similar",
+        data=b'{"text": "' + b"x" * 3_000_000 + b'"}',
+        method="POST",
+        headers={"Content-Type": "application/json"},
+    )
     with threaded_server(app) as port:
         request.full_url = request.full_url.format(port=port)
         for _ in range(3):
@@ -161,10 +150,12 @@ def test_a_client_that_sends_a_huge_body_before_reading_still_gets_413(built_ind
             assert json.loads(refused.value.read())["errors"][0]["param"] == "body"
 
 
-def test_a_declared_body_that_never_comes_is_408(built_index, encoder):
-    app = build_app(built_index.model_copy(update={"body_timeout_s": 1.0, "rate_limit_per_minute": 0}), encoder)
+def test_a_declared_body_that_never_comes_is_408(built_index, encoders):
+    app = build_app(built_index.model_copy(update={"body_timeout_s": 1.0, "rate_limit_per_minute": 0}), encoders)
     with threaded_server(app) as port, socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
-        sock.sendall(b"POST /similar HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
-                     b"Content-Length: 1000000\r\n\r\n" + b"x" * 1000)
+        sock.sendall(
+            b"POST /similar HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: 1000000\r\n\r\n" + b"x" * 1000
+        )
         reply = read_rest(sock, sock.recv(65536))
     assert reply.startswith(b"HTTP/1.1 408") and b'"detail"' in reply

@@ -14,9 +14,27 @@ from live_server import ROOT
 @pytest.mark.slow
 def test_ten_seconds_of_32_clients_without_errors_or_growth(built_index, tmp_path):
     out = tmp_path / "load.json"
-    run = subprocess.run([sys.executable, str(ROOT / "bench" / "load.py"), "--duration", "10", "--clients", "32",
-                          "--warmup", "3", "--index", str(built_index.index), "--data", str(built_index.data),
-                          "--out", str(out)], capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "load.py"),
+            "--duration",
+            "10",
+            "--clients",
+            "32",
+            "--warmup",
+            "3",
+            "--index",
+            str(built_index.index),
+            "--data",
+            str(built_index.data),
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     result = json.loads(out.read_text(encoding="utf-8"))
     assert result["errors"] == 0, result["error_examples"]

@@ -29,8 +29,10 @@ REAL_FORMATS = [
     ("every year around 21 March, since 1995", Years(1995, None, True)),
     ("annual (May/June)", Years(None, None, True)),
     ("25-28 August 2016", Years(2016, 2016, False)),
-    ("From September 2014 to May 2015 (continued within the municipal interculturality strategy)",
-     Years(2014, 2015, False)),
+    (
+        "From September 2014 to May 2015 (continued within the municipal interculturality strategy)",
+        Years(2014, 2015, False),
+    ),
     ("2016 and on (resolution March 2020)", Years(2016, None, True)),
     ("running for several decades", Years(None, None, True)),
 ]

@@ -23,8 +23,24 @@ def test_shipped_corpus_is_complete_and_ids_unique():
 
 
 def test_id_is_stable_for_title_and_city():
-    assert practice_id("Anti-rumour Network", "Barcelona") == practice_id("Anti-rumour Network", "Barcelona")
     assert practice_id("Anti-rumour Network", "Barcelona") == "anti-rumour-network-barcelona"
+    # the id depends on title and city alone: editing any other field (or re-importing) keeps it
+    raw = {
+        "title": "Anti-rumour Network",
+        "city": "Barcelona",
+        "country": "Spain",
+        "period": "since 2010",
+        "topics": ["Anti-rumours"],
+        "purpose": "p",
+        "description": "d",
+        "source_url": "https://example.org/x",
+    }
+    edited = {**raw, "period": "2010 - 2015", "purpose": "another purpose", "description": "rewritten"}
+    assert normalise(raw)["id"] == normalise(edited)["id"] == normalise(normalise(raw))["id"]
+    assert normalise(raw)["id"] == "anti-rumour-network-barcelona"
+    # every shipped practice keeps the id its title and city give (ids in data/ are what URLs point to)
+    practices = load_corpus("data/practices.jsonl")
+    assert [p.id for p in practices if p.id != practice_id(p.title, p.city)] == []
     assert practice_id("Anti-rumour Network", "Bilbao") != practice_id("Anti-rumour Network", "Barcelona")
     assert practice_id("Été à Liège", "Liège") == "ete-a-liege-liege"
 
@@ -40,8 +56,16 @@ def test_multi_place_fields_are_split():
 
 
 def test_normalise_fills_derivable_fields():
-    raw = {"title": "Test", "city": "Manlleu and Barakaldo", "country": "spain", "period": "since 2014",
-           "topics": ["youth"], "purpose": "p", "description": "d", "source_url": "https://example.org/x"}
+    raw = {
+        "title": "Test",
+        "city": "Manlleu and Barakaldo",
+        "country": "spain",
+        "period": "since 2014",
+        "topics": ["youth"],
+        "purpose": "p",
+        "description": "d",
+        "source_url": "https://example.org/x",
+    }
     rec = Practice.model_validate(normalise(raw))
     assert rec.id == "test-manlleu-and-barakaldo"
     assert (rec.country_code, rec.cities, rec.topics) == ("ES", ["Manlleu", "Barakaldo"], ["Youth"])

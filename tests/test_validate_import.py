@@ -79,14 +79,16 @@ def test_cli_summary_on_clean_file(capsys):
 
 
 def test_cli_missing_file_is_one_line(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "indexer", "validate", str(tmp_path / "nope.jsonl")],
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "indexer", "validate", str(tmp_path / "nope.jsonl")], capture_output=True, text=True
+    )
     assert result.returncode == 2 and "no such file" in result.stderr and "Traceback" not in result.stderr
 
 
 def source_record(**changes):
-    base = {k: GOOD[k] for k in ("title", "city", "country", "period", "topics", "purpose", "description",
-                                 "source_url")}
+    base = {
+        k: GOOD[k] for k in ("title", "city", "country", "period", "topics", "purpose", "description", "source_url")
+    }
     return dict(base, **changes)
 
 
@@ -121,8 +123,10 @@ def test_import_csv_with_semicolon_topics(tmp_path):
 def test_import_with_errors_writes_nothing(tmp_path):
     into = write_lines(tmp_path / "corpus.jsonl", [GOOD])
     before = into.read_bytes()
-    write_lines(tmp_path / "in.jsonl", [source_record(title="fine", city="Oslo", country="Norway"),
-                                        source_record(topics=["Nope"]), "{broken"])
+    write_lines(
+        tmp_path / "in.jsonl",
+        [source_record(title="fine", city="Oslo", country="Norway"), source_record(topics=["Nope"]), "{broken"],
+    )
     with pytest.raises(CorpusError) as err:
         import_file(tmp_path / "in.jsonl", into)
     assert sorted(p.line for p in err.value.problems) == [2, 3]

@@ -13,17 +13,14 @@ tests skip locally but fail under CI=true, so CI can never pass without running 
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
-import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from live_server import LiveServer, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -31,8 +28,14 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "widget_practices.jsonl"
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 XSS_ID = "xss-test-record"
 XSS_TITLE = "<img src=x onerror=alert(1)>"
 TIMEOUT_MS = 20_000
@@ -47,20 +50,6 @@ def _unavailable(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (CI=true: browser tests must run)", pytrace=False)
     pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthz(base: str) -> int:
-    try:
-        with urllib.request.urlopen(base + "/healthz", timeout=2) as resp:
-            return resp.status
-    except OSError:
-        return 0
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -116,8 +105,10 @@ class EmbedSite:
 
     def page(self, name: str, widgets: str, script_src: str, origin: str | None = None) -> str:
         """Publish a bare page embedding the widget, as a city's site would; returns its URL."""
-        html = (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Embed</title></head>"
-                f"<body><h1>A city's page</h1>{widgets}<script src='{script_src}'></script></body></html>")
+        html = (
+            f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Embed</title></head>"
+            f"<body><h1>A city's page</h1>{widgets}<script src='{script_src}'></script></body></html>"
+        )
         self.pages["/" + name] = html.encode()
         return f"{origin or self.origin}/{name}"
 
@@ -138,36 +129,26 @@ def service(tmp_path_factory, site):
     """Build an index from the fixture corpus and run the real service on it; yields its base URL."""
     tmp = tmp_path_factory.mktemp("widget-service")
     index = tmp / "index"
-    env = dict(os.environ, HF_HUB_OFFLINE="1", PRACTICE_SEARCH_INDEX=str(index), PRACTICE_SEARCH_DATA=str(FIXTURE),
-               PRACTICE_SEARCH_CORS_ORIGINS=site.origin)
-    build = subprocess.run([sys.executable, "-m", "indexer", "build", "--data", str(FIXTURE), "--out", str(index)],
-                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    env = dict(
+        os.environ,
+        HF_HUB_OFFLINE="1",
+        PRACTICE_SEARCH_INDEX=str(index),
+        PRACTICE_SEARCH_DATA=str(FIXTURE),
+        PRACTICE_SEARCH_CORS_ORIGINS=site.origin,
+    )
+    build = subprocess.run(
+        [sys.executable, "-m", "indexer", "build", "--data", str(FIXTURE), "--out", str(index)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert build.returncode == 0, f"indexer build failed:\n{build.stderr[-3000:]}"
 
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = tmp / "service.log"
-    with open(log_path, "w+", encoding="utf-8") as log:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "uvicorn", "search_service.app:create_app", "--factory",
-             "--host", "127.0.0.1", "--port", str(port)],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.monotonic() + 120
-            while _healthz(base) != 200:
-                if proc.poll() is not None:
-                    pytest.fail(f"service exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
-                if time.monotonic() > deadline:
-                    pytest.fail(f"service not healthy within 120 s:\n{log_path.read_text()[-3000:]}")
-                time.sleep(0.3)
-            yield base
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+    # the service as deployments run it; LiveServer turns the rate limit off, which these tests do not exercise
+    with LiveServer(index, FIXTURE, tmp / "service.log", PRACTICE_SEARCH_CORS_ORIGINS=site.origin) as server:
+        yield server.base
 
 
 class Watch:
@@ -222,7 +203,8 @@ def search(page, query: str, root: str = "") -> None:
         "(root) => { const r = document.querySelector(root || '.ps-root');"
         " return !r.classList.contains('ps-loading')"
         " && (r.querySelector('.ps-result') || r.querySelector('.ps-message')); }",
-        arg=root)
+        arg=root,
+    )
 
 
 def result_titles(page, root: str = "") -> list[str]:
@@ -291,7 +273,8 @@ def test_country_filter_leaves_only_that_country(service, open_page):
     page.wait_for_function(
         "() => { const m = [...document.querySelectorAll('.ps-result .ps-meta')];"
         " return !document.querySelector('.ps-root.ps-loading') && m.length > 0"
-        " && m.every(e => e.textContent.includes(', Norway')); }")
+        " && m.every(e => e.textContent.includes(', Norway')); }"
+    )
     countries = result_countries(page)
     assert countries and set(countries) == {"Norway"}, countries
     norway = sum(1 for p in PRACTICES if p["country"] == "Norway")
@@ -318,8 +301,7 @@ def test_opening_a_result_by_keyboard_shows_practice_and_related(service, open_p
     detail = page.locator(".ps-detail")
     title = detail.locator(".ps-detail-title")
     expected = next(p for p in PRACTICES if p["id"] == opener_id)
-    page.wait_for_function("(t) => document.querySelector('.ps-detail-title').textContent === t",
-                           arg=expected["title"])
+    page.wait_for_function("(t) => document.querySelector('.ps-detail-title').textContent === t", arg=expected["title"])
     assert page.evaluate("document.activeElement.classList.contains('ps-detail-title')")
     page.wait_for_selector(".ps-description")
     assert detail.locator(".ps-description").inner_text().strip()[:40] == expected["description"][:40]
@@ -348,8 +330,10 @@ def test_pasted_description_returns_comparable_practices(service, open_page):
     page, _ = open_page()
     page.goto(service + "/")
     page.locator(".ps-compare summary").click()
-    text = ("Our municipality wants to train volunteers to counter false rumours and stereotypes about migrants. "
-            "We plan a communication campaign, workshops in schools and a game that debunks prejudice.")
+    text = (
+        "Our municipality wants to train volunteers to counter false rumours and stereotypes about migrants. "
+        "We plan a communication campaign, workshops in schools and a game that debunks prejudice."
+    )
     page.get_by_label("Describe your own initiative").fill(text)
     with page.expect_request(lambda r: r.url.endswith("/similar") and r.method == "POST") as req:
         page.get_by_role("button", name="Find comparable initiatives").click()
@@ -388,8 +372,9 @@ def test_no_close_match_says_so_and_shows_the_nearest(service, open_page):
 
 def test_more_results_appends_the_next_page(service, site, open_page):
     page, _ = open_page()
-    url = site.page("more.html", f"<div data-practice-search data-api='{service}' data-limit='3'></div>",
-                    service + "/widget.js")
+    url = site.page(
+        "more.html", f"<div data-practice-search data-api='{service}' data-limit='3'></div>", service + "/widget.js"
+    )
     page.goto(url)
     search(page, "migrants")
     first_page = result_titles(page)
@@ -405,9 +390,12 @@ def test_more_results_appends_the_next_page(service, site, open_page):
 
 def test_unreachable_api_shows_error_with_retry(service, site, open_page):
     page, _ = open_page()
-    closed = _free_port()  # nothing listens there
-    url = site.page("unreachable.html", f"<div data-practice-search data-api='http://127.0.0.1:{closed}'></div>",
-                    service + "/widget.js")
+    closed = free_port()  # nothing listens there
+    url = site.page(
+        "unreachable.html",
+        f"<div data-practice-search data-api='http://127.0.0.1:{closed}'></div>",
+        service + "/widget.js",
+    )
     page.goto(url)
     search(page, "anti-rumour")
     alert = page.get_by_role("alert")
@@ -453,8 +441,10 @@ def test_origin_not_in_cors_settings_is_refused(service, site, open_page):
 
 def test_several_widgets_on_one_page_are_independent(service, site, open_page):
     page, watch = open_page()
-    widgets = (f"<div id=a data-practice-search data-api='{service}'></div>"
-               f"<div id=b data-practice-search data-api='{service}'></div>")
+    widgets = (
+        f"<div id=a data-practice-search data-api='{service}'></div>"
+        f"<div id=b data-practice-search data-api='{service}'></div>"
+    )
     url = site.page("two.html", widgets, service + "/widget.js")
     page.goto(url)
     search(page, "anti-rumour", root="#a")

@@ -29,8 +29,11 @@ def reader(base: str, stable: list[str], stop: threading.Event, seed: int, probl
         while not stop.is_set() and time.monotonic() < deadline:
             pid = rng.choice(stable)
             for path, params, check in (
-                ("/search", {"q": rng.choice(["harbour choir", "youth", "anti-rumour"])},
-                 lambda body: set(body) == SEARCH_KEYS),
+                (
+                    "/search",
+                    {"q": rng.choice(["harbour choir", "youth", "anti-rumour"])},
+                    lambda body: set(body) == SEARCH_KEYS,
+                ),
                 (f"/practices/{pid}", {}, lambda body, pid=pid: body["id"] == pid),
                 (f"/practices/{pid}/similar", {"limit": 5}, lambda body, pid=pid: body["id"] == pid),
                 ("/facets", {}, lambda body: body["total"] >= len(stable)),
@@ -57,18 +60,26 @@ def test_reads_never_fail_during_writes_and_acknowledged_writes_survive_restart(
     counts = [[0] for _ in range(4)]
     with LiveServer(index_copy.index, index_copy.data, log, PRACTICE_SEARCH_ADMIN_KEYS=KEY) as server:
         stop = threading.Event()
-        readers = [threading.Thread(target=reader, args=(server.base, stable, stop, seed, problems, counts[seed]))
-                   for seed in range(4)]
+        readers = [
+            threading.Thread(target=reader, args=(server.base, stable, stop, seed, problems, counts[seed]))
+            for seed in range(4)
+        ]
         for thread in readers:
             thread.start()
         try:
             with httpx.Client(base_url=server.base, headers={"X-API-Key": KEY}, timeout=120) as admin:
                 writes = [("put", f"harbour-choir-{n}", new_record(n)) for n in range(4)]
-                writes += [("delete", "harbour-choir-1", None), ("delete", deletable[0], None),
-                           ("put", "harbour-choir-0", {**new_record(0), "title": "Harbour choir renamed"})]
+                writes += [
+                    ("delete", "harbour-choir-1", None),
+                    ("delete", deletable[0], None),
+                    ("put", "harbour-choir-0", {**new_record(0), "title": "Harbour choir renamed"}),
+                ]
                 for op, pid, record in writes:
-                    response = admin.put(f"/practices/{pid}", json=record) if op == "put" \
+                    response = (
+                        admin.put(f"/practices/{pid}", json=record)
+                        if op == "put"
                         else admin.delete(f"/practices/{pid}")
+                    )
                     assert response.status_code == 200, response.text
                     acknowledged += 1
                     expected[pid] = record["title"] if record else None

@@ -11,21 +11,25 @@ from search_service.deps import StateDep
 from search_service.errors import ApiError
 from search_service.schemas import ADMIN_ERRORS
 from search_service.security import AdminDep
+from search_service.state import ServiceState
 
 router = APIRouter(tags=["admin"], responses=ADMIN_ERRORS)
 
 PracticeId = Annotated[str, Path(max_length=120)]
 
 
-def _refresh(state) -> dict:
+def _refresh(state: ServiceState) -> dict[str, Any]:
     engine = state.reload()
     return {"build_id": str(engine.index.build_id), "practices": len(engine.practices)}
 
 
 @router.put("/practices/{practice_id}", summary="Create or replace a practice (admin)")
-def put_practice(state: StateDep, _: AdminDep, practice_id: PracticeId,
-                 record: Annotated[dict[str, Any], Body(examples=[{"title": "...", "city": "...", "country": "..."}])]
-                 ) -> dict:
+def put_practice(
+    state: StateDep,
+    _: AdminDep,
+    practice_id: PracticeId,
+    record: Annotated[dict[str, Any], Body(examples=[{"title": "...", "city": "...", "country": "..."}])],
+) -> dict:
     """The body is a practice record (schema of data/practices.jsonl); derivable fields may be omitted."""
     if record.get("id", practice_id) != practice_id:
         raise ApiError(422, f"body id {record.get('id')!r} differs from the path id {practice_id!r}", "id")

@@ -18,11 +18,15 @@ def healthz() -> dict:
 @router.get("/readyz", response_model=Readiness, summary="The index is loaded: its build, counts and model")
 def readyz(engine: EngineDep) -> Readiness:
     manifest = engine.index.manifest
-    return Readiness(status="ready", build_id=str(engine.index.build_id),
-                     format_version=manifest.get("format_version"),
-                     model=",".join(e["id"] for e in manifest.get("encoders", [])),
-                     practices=len(engine.practices), vectors=engine.index.rows,
-                     built_at=manifest.get("built_at"))
+    return Readiness(
+        status="ready",
+        build_id=str(engine.index.build_id),
+        format_version=manifest.get("format_version"),
+        model=",".join(e["id"] for e in manifest.get("encoders", [])),
+        practices=len(engine.practices),
+        vectors=engine.index.rows,
+        built_at=manifest.get("built_at"),
+    )
 
 
 @router.get("/metrics", summary="Prometheus metrics", response_class=Response)

@@ -1,9 +1,11 @@
 """GET /practices/{id} and its related practices."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
+from indexer.schema import Practice
+from ranking import SearchEngine
 from search_service.deps import EngineDep
 from search_service.errors import ApiError
 from search_service.schemas import (
@@ -21,7 +23,7 @@ router = APIRouter(tags=["practices"], responses={**PUBLIC_ERRORS, 404: {"model"
 PracticeId = Annotated[str, Path(max_length=200, examples=["immigrants-council-stavanger"])]
 
 
-def _known(engine, practice_id: str):
+def _known(engine: SearchEngine, practice_id: str) -> Practice:
     practice = engine.get(practice_id)
     if practice is None:
         raise ApiError(404, f"no practice with id {practice_id!r}", "id")
@@ -29,16 +31,25 @@ def _known(engine, practice_id: str):
 
 
 @router.get("/practices/{practice_id}", response_model=PracticeOut, summary="One practice, full record")
-def get_practice(engine: EngineDep, practice_id: PracticeId) -> dict:
+def get_practice(engine: EngineDep, practice_id: PracticeId) -> dict[str, Any]:
     practice = _known(engine, practice_id)
     return {**practice.model_dump(), "url": f"/practices/{practice.id}"}
 
 
-@router.get("/practices/{practice_id}/similar", response_model=SimilarResponse,
-            summary="Related practices: similar work elsewhere, diversified, near-duplicates removed")
-def similar_practices(engine: EngineDep, practice_id: PracticeId,
-                      params: Annotated[FilterFields, Query()]) -> Response:
+@router.get(
+    "/practices/{practice_id}/similar",
+    response_model=SimilarResponse,
+    summary="Related practices: similar work elsewhere, diversified, near-duplicates removed",
+)
+def similar_practices(engine: EngineDep, practice_id: PracticeId, params: Annotated[FilterFields, Query()]) -> Response:
     _known(engine, practice_id)
     page = engine.related_page(practice_id, params.filters(), params.limit, params.offset)
-    return json_response(SimilarResponse(id=practice_id, total=page.total, limit=params.limit,
-                                         offset=params.offset, results=[ResultItem.from_hit(h) for h in page.hits]))
+    return json_response(
+        SimilarResponse(
+            id=practice_id,
+            total=page.total,
+            limit=params.limit,
+            offset=params.offset,
+            results=[ResultItem.from_hit(h) for h in page.hits],
+        )
+    )

@@ -4,6 +4,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from ranking import SearchEngine
 from search_service.deps import EngineDep
 from search_service.errors import ApiError
 from search_service.schemas import PUBLIC_ERRORS, SearchBody, SearchResponse, SimilarBody, json_response
@@ -11,7 +12,7 @@ from search_service.schemas import PUBLIC_ERRORS, SearchBody, SearchResponse, Si
 router = APIRouter(tags=["search"], responses=PUBLIC_ERRORS)
 
 
-def run_search(engine, params: SearchBody) -> Response:
+def run_search(engine: SearchEngine, params: SearchBody) -> Response:
     filters = params.filters()
     if not params.q.strip() and not filters.active:
         raise ApiError(422, "q must not be empty (give a query, or a filter to browse)", "q")
@@ -19,8 +20,12 @@ def run_search(engine, params: SearchBody) -> Response:
     return json_response(SearchResponse.from_page(page, params.q, params.mode, params.limit, params.offset))
 
 
-@router.get("/search", response_model=SearchResponse, summary="Search practices (hybrid, semantic or keyword)",
-            openapi_extra={"x-example": "/search?q=migrant%20language%20support&country=Spain&limit=5"})
+@router.get(
+    "/search",
+    response_model=SearchResponse,
+    summary="Search practices (hybrid, semantic or keyword)",
+    openapi_extra={"x-example": "/search?q=migrant%20language%20support&country=Spain&limit=5"},
+)
 def search_get(engine: EngineDep, params: Annotated[SearchBody, Query()]) -> Response:
     """Most comparable practices first. Filters apply before the ranking cut-off; an empty `q` with filters
     browses the filtered practices, most recent first."""

@@ -6,8 +6,10 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src *; "
-       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'")
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src *; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'; object-src 'none'"
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -19,8 +21,9 @@ def demo_page() -> FileResponse:
 
 @router.get("/widget.js")
 def widget_js() -> FileResponse:
-    return FileResponse(STATIC / "widget.js", media_type="text/javascript",
-                        headers={"Cache-Control": "public, max-age=300"})
+    return FileResponse(
+        STATIC / "widget.js", media_type="text/javascript", headers={"Cache-Control": "public, max-age=300"}
+    )
 
 
 @router.get("/widget.css")
