@@ -38,6 +38,7 @@ class SearchEngine:
         self.config = config
         self.practices = index.practices
         self.encoders = {e.name: e for e in encoders}
+        self._splitter = encoders[0].tokenizer
         self._n = len(self.practices)
         pp = index.passage_practice
         self._scorers = {name: DenseScorer(dense, pp, self._n) for name, dense in index.dense.items()}
@@ -110,7 +111,7 @@ class SearchEngine:
             return self._browse(allowed)
         cfg = self.config
         corrected, corrections = self._typos.correct(text)
-        q = query.parse(text, corrected, self._english)
+        q = query.parse(text, corrected, self._english, self._splitter)
         notice = None
         dense: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         if mode != "keyword":

@@ -72,3 +72,13 @@ def test_hostile_text_costs_little(corrector):
         corrector.correct(junk)
         corrector.correct("xkqzvw jjqpxz wvqqzk vvzqxj")
     assert time.perf_counter() - started < 1.0
+
+
+def test_long_pastes_embed_a_bounded_prefix(encoder):
+    from ranking.query import EMBED_TOKENS, embeddable
+
+    text = "qzxv wplk " * 1000
+    cut = embeddable(text, encoder.tokenizer)
+    assert text.startswith(cut) and len(cut) < 1000
+    assert encoder.count_tokens([cut])[0] == EMBED_TOKENS + 2  # [CLS] and [SEP]
+    assert embeddable("short text", encoder.tokenizer) == "short text"
