@@ -16,7 +16,6 @@ from typing import Any
 
 from ranking.lexicon import guess_language
 
-
 EMBED_TOKENS = 192
 
 
