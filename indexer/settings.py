@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
+
+from analytics.settings import AnalyticsSettings
 
 
 def packaged_model_path() -> str:
@@ -28,7 +30,7 @@ def _split(value: str) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
-class Settings(BaseSettings):
+class Settings(AnalyticsSettings):
     # hide_input_in_errors: a rejected admin key must never be echoed into a log or a terminal
     model_config = SettingsConfigDict(env_prefix="PRACTICE_SEARCH_", extra="ignore", hide_input_in_errors=True)
 

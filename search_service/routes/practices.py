@@ -1,9 +1,11 @@
 """GET /practices/{id} and its related practices."""
 
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
+from analytics.web.deps import AnalyticsDep
 from search_service.deps import EngineDep, to_filters
 from search_service.errors import ApiError
 from search_service.schemas import (
@@ -36,9 +38,12 @@ def get_practice(engine: EngineDep, practice_id: PracticeId) -> dict:
 
 @router.get("/practices/{practice_id}/similar", response_model=SimilarResponse,
             summary="Related practices: similar work elsewhere, diversified, near-duplicates removed")
-def similar_practices(engine: EngineDep, practice_id: PracticeId,
+def similar_practices(engine: EngineDep, analytics: AnalyticsDep, practice_id: PracticeId,
                       params: Annotated[FilterFields, Query()]) -> Response:
+    started = time.perf_counter()
     _known(engine, practice_id)
-    page = engine.similar(practice_id, to_filters(params), params.limit, params.offset)
-    return json_response(SimilarResponse(id=practice_id, total=page.total, limit=params.limit,
-                                         offset=params.offset, results=[ResultItem.from_hit(h) for h in page.hits]))
+    filters = to_filters(params)
+    page = engine.similar(practice_id, filters, params.limit, params.offset)
+    query_id = analytics.record_page("related", practice_id, "related", filters, page, params.offset, started)
+    return json_response(SimilarResponse(id=practice_id, total=page.total, limit=params.limit, offset=params.offset,
+                                         query_id=query_id, results=[ResultItem.from_hit(h) for h in page.hits]))
