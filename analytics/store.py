@@ -34,6 +34,15 @@ def resolve_url(url: str, index: Path) -> str:
     return url or f"sqlite:///{Path(index).parent / DEFAULT_FILE}"
 
 
+def sqlite_path(url: str) -> Path | None:
+    """The file of a sqlite:/// URL; None for any other store."""
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError:
+        return None
+    return Path(parsed.database) if parsed.get_backend_name() == "sqlite" and parsed.database else None
+
+
 def describe(url: str | URL) -> str:
     """The URL for a log line: password hidden."""
     try:
