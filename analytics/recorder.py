@@ -4,8 +4,8 @@ A request only puts a small record on the queue (never blocking); when the queue
 dropped and counted. The writer opens the store, writes a batch at most every `flush_s`, and deletes
 rows older than the retention period once an hour. When the store fails -- unreachable, locked, corrupt,
 disk full -- the recorder logs one line and stops recording; requests keep being answered and their
-records are counted as dropped. Every `retry_s` the writer tries the store again and logs one line when
-it records again.
+records are counted as dropped. Every `retry_s` the writer tries the store again (silently: one line per
+outage, however long), and logs one line when a write succeeds again.
 
 Metrics (in the service's Prometheus registry):
     analytics_recorded_total{record}   rows written: search | click
@@ -119,9 +119,6 @@ class Recorder:
             self._degrade(str(err))
             return
         self._set_recording(True)
-        if self._degraded_reason is not None:
-            log.warning("analytics: recording again")
-            self._degraded_reason = None
 
     def _set_recording(self, on: bool) -> None:
         self.recording = on
@@ -183,6 +180,9 @@ class Recorder:
             self.metrics.dropped.labels("write_failed").inc(len(batch))
             self._degrade(str(err))
             return
+        if self._degraded_reason is not None:  # only a write proves the store is back (a full disk still opens)
+            log.warning("analytics: recording again")
+            self._degraded_reason = None
         clicks = sum(isinstance(r, Click) for r in batch)
         self.metrics.recorded.labels("search").inc(len(batch) - clicks)
         self.metrics.recorded.labels("click").inc(clicks)

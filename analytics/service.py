@@ -74,8 +74,6 @@ class Analytics:
         url: str,
         registry: CollectorRegistry,
         embed: Embed | None = None,
-        retry_s: float = 30.0,
-        flush_s: float = 0.25,
     ):
         self.enabled = settings.analytics
         self.url = url
@@ -88,8 +86,7 @@ class Analytics:
             settings.analytics_retention_days,
             registry,
             queue_size=settings.analytics_queue_size,
-            flush_s=flush_s,
-            retry_s=retry_s,
+            retry_s=settings.analytics_retry_s,
         )
         self.query_ids = QueryIds(secrets.token_bytes(32))
 
@@ -100,10 +97,9 @@ class Analytics:
         index: Path,
         registry: CollectorRegistry,
         embed: Embed | None = None,
-        **timing: float,
     ) -> "Analytics":
         """Open the store (when on) before the first request, so query ids use the store's shared secret."""
-        analytics = cls(settings, resolve_url(settings.analytics_url, index), registry, embed, **timing)
+        analytics = cls(settings, resolve_url(settings.analytics_url, index), registry, embed)
         if analytics.enabled:
             analytics.recorder.start()
             store = analytics.recorder.store

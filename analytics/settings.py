@@ -30,6 +30,12 @@ class AnalyticsSettings(BaseSettings):
     analytics_queue_size: int = Field(
         10_000, ge=10, le=1_000_000, description="records waiting for the writer; more are dropped and counted"
     )
+    analytics_retry_s: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="seconds between attempts to reach a failed store again (not recording meanwhile)",
+    )
     analytics_events_per_minute: int = Field(
         60, ge=0, description="click events per client per minute on POST /events (429 above); 0 = no limit"
     )
