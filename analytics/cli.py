@@ -69,9 +69,8 @@ def table(report: dict) -> str:
         return "nothing recorded in this period"
     cells = [[_text(row.get(column)) for column in spec.columns] for row in report["rows"]]
     widths = [max(len(column), *(len(r[i]) for r in cells)) for i, column in enumerate(spec.columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(spec.columns, widths, strict=True))]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    return "\n".join(lines)
+    lines = [spec.columns, *cells]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in lines)
 
 
 def _text(value: object) -> str:
