@@ -79,7 +79,9 @@
     clear(container);
     if (!items.length) return empty(container);
     var series = items[0].values.length;
-    var rowH = 10 + 16 * series, labelW = 260, barW = 380, width = labelW + barW + 70;
+    // Drawn at the container's own width, so 12px text stays 12px in a half-width panel too.
+    var width = Math.max(360, container.clientWidth || 720);
+    var rowH = 10 + 16 * series, labelW = Math.round(width * 0.38), barW = width - labelW - 90;
     var max = Math.max.apply(null, items.map(function (it) {
       return Math.max.apply(null, it.values.map(function (v) { return v.value; }));
     })) || 1;
@@ -89,12 +91,13 @@
       var y = i * rowH;
       var row = s("g", { class: "da-row" }, s("title", null, it.title || it.label));
       row.appendChild(s("text", { x: labelW - 8, y: y + rowH / 2 + 4, class: "da-label", "text-anchor": "end" },
-        short(it.label, 38)));
+        short(it.label, Math.floor(labelW / 7))));
       it.values.forEach(function (v, k) {
         var w = Math.max(1, Math.round(barW * v.value / max));
         var by = y + 5 + 16 * k;
         row.appendChild(s("rect", { x: labelW, y: by, width: w, height: 13, class: "da-bar " + (v.cls || "") }));
-        row.appendChild(s("text", { x: labelW + w + 5, y: by + 11, class: "da-value" }, v.name ? v.value + " " + v.name : v.value));
+        row.appendChild(s("text", { x: labelW + w + 5, y: by + 11, class: "da-value" },
+          v.name ? v.value + " " + (v.value === 1 ? v.name[0] : v.name[1]) : v.value));
       });
       chart.appendChild(row);
     });
@@ -146,7 +149,7 @@
   function table(container, columns, rows) {
     clear(container);
     if (!rows.length) return empty(container);
-    var head = h.apply(null, ["tr", null].concat(columns.map(function (c) { return h("th", { scope: "col" }, c.label); })));
+    var head = h.apply(null, ["tr", null].concat(columns.map(function (c) { return h("th", { scope: "col", class: c.numeric ? "da-num" : null }, c.label); })));
     var body = rows.map(function (r) {
       return h.apply(null, ["tr", null].concat(columns.map(function (c) {
         return h("td", { class: c.numeric ? "da-num" : null }, c.format ? c.format(r[c.key], r) : num(r[c.key]));
@@ -174,7 +177,7 @@
   }
 
   var RENDER = {
-    summary: { load: function () { return report("summary"); }, draw: renderSummary },
+    summary: { load: function () { return report("summary"); } },
     timeline: {
       load: function () { return report("timeline"); },
       draw: function (data) {
@@ -189,7 +192,7 @@
       draw: function (data) {
         barChart(byId("da-themes"), data.rows.map(function (t) {
           return { label: t.label, title: t.label + ": " + t.examples.join("; "),
-            values: [{ value: t.searches, name: "searches", cls: "da-s1" }] };
+            values: [{ value: t.searches, name: ["search", "searches"], cls: "da-s1" }] };
         }));
       },
     },
@@ -270,17 +273,19 @@
     });
   }
 
+  // The summary first: a refused key or an unavailable store shows why and nothing else. Then the
+  // others, drawn once the panels are visible (charts take their panel's width).
   function load() {
     status("Loading the reports…");
     var reports = byId("da-reports");
-    var pending = Object.keys(RENDER).map(function (name) {
-      return RENDER[name].load().then(function (data) { RENDER[name].draw(data); return null; });
-    });
-    // The summary decides: a refused key or an unavailable store hides everything.
-    pending[0].then(function () {
+    var names = Object.keys(RENDER).filter(function (name) { return name !== "summary"; });
+    RENDER.summary.load().then(function (summary) {
       reports.hidden = false;
+      renderSummary(summary);
       renderExports();
-      return Promise.all(pending);
+      return Promise.all(names.map(function (name) {
+        return RENDER[name].load().then(function (data) { RENDER[name].draw(data); });
+      }));
     }).then(function () {
       status("Reports for " + (byId("da-from").value || "every day kept") + " to " + (byId("da-to").value || "today") + ".");
       document.body.setAttribute("data-loaded", "true");
