@@ -71,7 +71,6 @@ class Recorder:
         self._next_retry = 0.0
         self._next_prune = 0.0
         self._idle = threading.Condition()
-        self._pending = 0  # records taken off the queue and not yet written or dropped
         self._thread: threading.Thread | None = None
 
     # --- the request side ------------------------------------------------------------------------
@@ -174,11 +173,10 @@ class Recorder:
             self.metrics.dropped.labels("not_recording").inc(len(batch))
             return
         try:
-            rows = to_rows(batch, self.policy, self._guesser.guess)
-            self.store.write(rows)
-        except StoreError as err:
+            self.store.write(to_rows(batch, self.policy, self._guesser.guess))
+        except Exception as err:  # noqa: BLE001 - the writer must outlive anything, and say once what stopped it
             self.metrics.dropped.labels("write_failed").inc(len(batch))
-            self._degrade(str(err))
+            self._degrade(str(err) if isinstance(err, StoreError) else f"{type(err).__name__}: {err}")
             return
         if self._degraded_reason is not None:  # only a write proves the store is back (a full disk still opens)
             log.warning("analytics: recording again")
