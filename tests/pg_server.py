@@ -8,6 +8,7 @@ and lives in a fresh directory under /tmp that this user may enter. fsync is off
 scripts/test installs the package when it is missing, as it does Chromium.
 """
 
+import contextlib
 import glob
 import os
 import shutil
@@ -69,10 +70,8 @@ class PostgresServer:
         return self.url(name)
 
     def stop(self) -> None:
-        try:
+        with contextlib.suppress(RuntimeError):
             self.pause()
-        except RuntimeError:
-            pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self) -> "PostgresServer":

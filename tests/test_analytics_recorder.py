@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from prometheus_client import CollectorRegistry
 
-from analytics.records import Search, TextPolicy, to_rows
 from analytics.recorder import Recorder
+from analytics.records import Search, TextPolicy, to_rows
 from analytics.store import Rows, Store
 
 POLICY = TextPolicy(200, False)

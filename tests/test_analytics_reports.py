@@ -23,7 +23,7 @@ import pytest
 from analytics_support import ADMIN, KEY, analytics_app, flush
 from fastapi.testclient import TestClient
 
-from analytics.catalog import Catalog
+from analytics.catalog import SPECS, Catalog
 from analytics.csvexport import to_csv
 from analytics.records import Click, Search, TextPolicy, to_rows
 from analytics.reports import Period, Reports
@@ -205,9 +205,14 @@ def service(built_index, encoder, tmp_path):
 
 
 REPORTS = ["summary", "queries", "unmet", "timeline", "themes", "languages", "filters", "practices", "clicks"]
+PATHS = [*(f"/admin/analytics/{r}" for r in REPORTS), "/admin/analytics/export.csv?report=unmet"]
 
 
-@pytest.mark.parametrize("path", [f"/admin/analytics/{r}" for r in REPORTS] + ["/admin/analytics/export.csv?report=unmet"])
+def test_every_report_is_served():
+    assert list(SPECS) == REPORTS
+
+
+@pytest.mark.parametrize("path", PATHS)
 def test_reports_need_the_admin_key(service, path):
     _, client = service
     assert client.get(path).json() == {"detail": "missing X-API-Key header",
