@@ -10,7 +10,9 @@ and fail under CI=true, as tests/test_widget_browser.py does.
 """
 
 import os
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -54,11 +56,45 @@ def browser():
     pw.stop()
 
 
+class CitySite:
+    """Another website on its own loopback origin; `page` is whatever HTML it should serve."""
+
+    def __init__(self) -> None:
+        site = self
+        self.html = b""
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.end_headers()
+                self.wfile.write(site.html)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
 @pytest.fixture(scope="module")
-def server(browser, built_index, tmp_path_factory):
+def site():
+    city = CitySite()
+    yield city
+    city.close()
+
+
+@pytest.fixture(scope="module")
+def server(browser, built_index, tmp_path_factory, site):
     tmp = tmp_path_factory.mktemp("dashboard")
     with LiveServer(built_index.index, built_index.data, tmp / "server.log", PRACTICE_SEARCH_ADMIN_KEYS=KEY,
-                    PRACTICE_SEARCH_ANALYTICS_URL=f"sqlite:///{tmp / 'analytics.sqlite3'}") as live:
+                    PRACTICE_SEARCH_ANALYTICS_URL=f"sqlite:///{tmp / 'analytics.sqlite3'}",
+                    PRACTICE_SEARCH_CORS_ORIGINS=site.origin) as live:
         for q in ["music", "welcoming newcomers", "music", *UNMET]:
             assert httpx.get(live.base + "/search", params={"q": q}).status_code == 200
         yield live
@@ -108,6 +144,23 @@ def test_opening_a_result_in_the_widget_is_reported(server, page):
     _wait_counted(server, "clicks", 1)
     opened = {r["practice_id"]: r["opened"] for r in _report(server, "practices", limit=50)["rows"]}
     assert opened[practice_id] == 1
+    assert problems == []
+
+
+def test_a_widget_embedded_on_another_site_reports_opens_through_cors(server, site, page):
+    page, problems = page
+    site.html = (f"<!doctype html><html lang=en><body><div data-practice-search data-api='{server.base}'></div>"
+                 f"<script src='{server.base}/widget.js'></script></body></html>").encode()
+    page.goto(site.origin + "/city.html")
+    box = page.locator("[role=searchbox]")
+    box.fill("welcoming newcomers to the city")
+    box.press("Enter")
+    first = page.locator(".ps-result .ps-open").first
+    first.wait_for()
+    with page.expect_response(lambda r: r.url == server.base + "/events" and r.request.method == "POST") as sent:
+        first.click()
+    assert sent.value.status == 204
+    assert sent.value.headers["access-control-allow-origin"] == site.origin
     assert problems == []
 
 

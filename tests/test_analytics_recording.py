@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from analytics.privacy import keep
 from analytics.store import resolve_url
+from indexer.settings import Settings
 
 TODAY = datetime.datetime.now(datetime.UTC).date().isoformat()
 PASTED = ("Our city runs free language cafés where newcomers practise the local language with volunteers, "
@@ -169,3 +170,14 @@ def test_with_analytics_off_nothing_is_stored_and_no_query_id_is_given(built_ind
 def test_the_default_store_is_a_sqlite_file_beside_the_index():
     assert resolve_url("", Path("models/index")) == "sqlite:///models/analytics.sqlite3"
     assert resolve_url("postgresql://db/analytics", Path("models/index")) == "postgresql://db/analytics"
+
+
+def test_analytics_settings_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("PRACTICE_SEARCH_ANALYTICS", "off")
+    monkeypatch.setenv("PRACTICE_SEARCH_ANALYTICS_URL", "postgresql://analytics@db/analytics")
+    monkeypatch.setenv("PRACTICE_SEARCH_ANALYTICS_RETENTION_DAYS", "30")
+    settings = Settings()
+    assert (settings.analytics, settings.analytics_url, settings.analytics_retention_days) == (
+        False, "postgresql://analytics@db/analytics", 30)
+    monkeypatch.setenv("PRACTICE_SEARCH_ANALYTICS", "on")
+    assert Settings().analytics is True
