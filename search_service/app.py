@@ -10,6 +10,8 @@ from typing import NoReturn
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
+from analytics import web as analytics_web
+from analytics.service import Analytics
 from indexer.encoder import ModelLoadError
 from indexer.encoders import TextEncoder, load_encoders
 from indexer.format import IndexLoadError
@@ -19,7 +21,7 @@ from search_service import errors
 from search_service.limits import BodySizeLimit, RateLimit, Timeouts
 from search_service.metrics import Metrics, MetricsMiddleware
 from search_service.routes import admin, facets, health, practices, search, widget
-from search_service.security import SecurityHeaders
+from search_service.security import SecurityHeaders, require_admin
 from search_service.state import ServiceState, load_engine
 from settings import Settings, SettingsError, load_settings
 
@@ -31,11 +33,17 @@ def build_app(settings: Settings, encoders: list[TextEncoder]) -> FastAPI:
     """The app around already-loaded encoders (tests share them across apps)."""
     engine = load_engine(settings, encoders)
     metrics = Metrics()
-    app = FastAPI(title="Intercultural Cities practice search", version="0.1.0", description=DESCRIPTION)
+    # Unmet queries come in any language: the multilingual encoder groups them into themes.
+    themes_encoder = next((e for e in encoders if e.name == "e5"), encoders[0])
+    analytics = Analytics.start(settings, settings.index, metrics.registry, embed=themes_encoder.encode_queries)
+    app = FastAPI(title="Intercultural Cities practice search", version="0.1.0", description=DESCRIPTION,
+                  lifespan=analytics.lifespan)
     app.state.service = ServiceState(settings=settings, encoders=encoders, engine=engine, metrics=metrics)
     errors.install(app)
     for router in (search.router, practices.router, facets.router, health.router, admin.router, widget.router):
         app.include_router(router)
+    analytics.titles = lambda practice_id: getattr(app.state.service.engine.get(practice_id), "title", None)
+    analytics_web.install(app, analytics, settings.admin_key_list, require_admin, settings.analytics_events_per_minute)
     # add_middleware wraps: the last added runs first. Limits sit inside CORS and the security headers,
     # so a 408/413/429/503 still carries them.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)

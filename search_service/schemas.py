@@ -104,6 +104,10 @@ class ResultItem(BaseModel):
         )
 
 
+# Analytics (analytics/query_ids.py): the widget sends it back with a click on one of these results.
+QUERY_ID = Field(None, description="signed id of this result list for POST /events; null when analytics is off")
+
+
 class Correction(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -120,10 +124,13 @@ class SearchResponse(BaseModel):
     close_match: bool = Field(description="false: nothing matched closely; results are the nearest few")
     corrections: list[Correction]
     notice: str | None
+    query_id: str | None = QUERY_ID
     results: list[ResultItem]
 
     @classmethod
-    def from_page(cls, page: Page, query: str, mode: Mode, limit: int, offset: int) -> "SearchResponse":
+    def from_page(
+        cls, page: Page, query: str, mode: Mode, limit: int, offset: int, query_id: str | None
+    ) -> "SearchResponse":
         return cls(
             query=query,
             mode=mode,
@@ -132,6 +139,7 @@ class SearchResponse(BaseModel):
             offset=offset,
             close_match=page.close_match,
             notice=page.notice,
+            query_id=query_id,
             corrections=[Correction(**{"from": a, "to": b}) for a, b in page.corrections],
             results=[ResultItem.from_hit(h) for h in page.hits],
         )
@@ -142,6 +150,7 @@ class SimilarResponse(BaseModel):
     total: int
     limit: int
     offset: int
+    query_id: str | None = QUERY_ID
     results: list[ResultItem]
 
 

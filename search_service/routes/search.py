@@ -1,9 +1,12 @@
 """GET/POST /search and POST /similar (comparable practices for a pasted description)."""
 
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from analytics.web.deps import AnalyticsDep
+from analytics.service import Analytics
 from ranking import SearchEngine
 from search_service.deps import EngineDep
 from search_service.errors import ApiError
@@ -12,12 +15,14 @@ from search_service.schemas import PUBLIC_ERRORS, SearchBody, SearchResponse, Si
 router = APIRouter(tags=["search"], responses=PUBLIC_ERRORS)
 
 
-def run_search(engine: SearchEngine, params: SearchBody) -> Response:
+def run_search(engine: SearchEngine, analytics: Analytics, params: SearchBody) -> Response:
+    started = time.perf_counter()
     filters = params.filters()
     if not params.q.strip() and not filters.active:
         raise ApiError(422, "q must not be empty (give a query, or a filter to browse)", "q")
     page = engine.search(params.q, params.mode, filters, params.limit, params.offset)
-    return json_response(SearchResponse.from_page(page, params.q, params.mode, params.limit, params.offset))
+    query_id = analytics.record_page("search", params.q, params.mode, filters, page, params.offset, started)
+    return json_response(SearchResponse.from_page(page, params.q, params.mode, params.limit, params.offset, query_id))
 
 
 @router.get(
@@ -26,22 +31,24 @@ def run_search(engine: SearchEngine, params: SearchBody) -> Response:
     summary="Search practices (hybrid, semantic or keyword)",
     openapi_extra={"x-example": "/search?q=migrant%20language%20support&country=Spain&limit=5"},
 )
-def search_get(engine: EngineDep, params: Annotated[SearchBody, Query()]) -> Response:
+def search_get(engine: EngineDep, analytics: AnalyticsDep, params: Annotated[SearchBody, Query()]) -> Response:
     """Most comparable practices first. Filters apply before the ranking cut-off; an empty `q` with filters
     browses the filtered practices, most recent first."""
-    return run_search(engine, params)
+    return run_search(engine, analytics, params)
 
 
 @router.post("/search", response_model=SearchResponse, summary="Search practices (JSON body)")
-def search_post(engine: EngineDep, params: SearchBody) -> Response:
-    return run_search(engine, params)
+def search_post(engine: EngineDep, analytics: AnalyticsDep, params: SearchBody) -> Response:
+    return run_search(engine, analytics, params)
 
 
 @router.post("/similar", response_model=SearchResponse, summary="Practices comparable to a pasted description")
-def similar_text(engine: EngineDep, body: SimilarBody) -> Response:
+def similar_text(engine: EngineDep, analytics: AnalyticsDep, body: SimilarBody) -> Response:
     """Paste a paragraph describing your own initiative (up to 5,000 characters)."""
+    started = time.perf_counter()
     if not body.text.strip():
         raise ApiError(422, "text must not be blank", "text")
     filters = body.filters()
     page = engine.search(body.text, "hybrid", filters, body.limit, body.offset)
-    return json_response(SearchResponse.from_page(page, body.text, "hybrid", body.limit, body.offset))
+    query_id = analytics.record_page("pasted", body.text, "hybrid", filters, page, body.offset, started)
+    return json_response(SearchResponse.from_page(page, body.text, "hybrid", body.limit, body.offset, query_id))

@@ -197,6 +197,39 @@
     return err && err.name === "AbortError";
   }
 
+  /* ---------- analytics: which result a person opened (POST /events; nothing else is sent) ---------- */
+
+  // Tag the last `count` open buttons in `container` (one response's results) with that response's
+  // query id and each result's position (offset + 1, ...). Without a query id (analytics off): nothing.
+  function tagOpens(container, count, data) {
+    if (!count || !data || typeof data.query_id !== "string") return;
+    var offset = typeof data.offset === "number" ? data.offset : 0;
+    var buttons = Array.prototype.slice.call(container.querySelectorAll(".ps-open")).slice(-count);
+    buttons.forEach(function (b, i) {
+      b.setAttribute("data-ps-query-id", data.query_id);
+      b.setAttribute("data-ps-position", String(offset + i + 1));
+    });
+  }
+
+  // One capturing listener per widget (it runs before the button's own handler replaces the DOM).
+  // Fire and forget: keepalive lets the report finish even when the person leaves the page.
+  function reportOpens(root, base) {
+    root.addEventListener("click", function (e) {
+      var b = e.target && e.target.closest ? e.target.closest("[data-ps-query-id]") : null;
+      if (!b || !root.contains(b)) return;
+      var event = {
+        query_id: b.getAttribute("data-ps-query-id"),
+        practice_id: b.getAttribute("data-id"),
+        position: parseInt(b.getAttribute("data-ps-position"), 10),
+      };
+      try {
+        fetch(base + "/events", {
+          method: "POST", keepalive: true, headers: { "Content-Type": "application/json" }, body: JSON.stringify(event),
+        }).catch(function () {});
+      } catch (err) { /* reporting must never break the widget */ }
+    }, true);
+  }
+
   /* ---------- one widget instance ---------- */
 
   function mount(root) {
@@ -217,7 +250,8 @@
       compare: prefix + "-compare",
       compareHelp: prefix + "-compare-help",
     };
-    var client = api(((root.getAttribute("data-api") || "").trim() || DEFAULT_API).replace(/\/+$/, ""));
+    var apiBase = ((root.getAttribute("data-api") || "").trim() || DEFAULT_API).replace(/\/+$/, "");
+    var client = api(apiBase);
     var limit = Math.min(50, Math.max(1, parseInt(root.getAttribute("data-limit"), 10) || 10));
     var initialMode = root.getAttribute("data-mode");
     var state = {
@@ -294,6 +328,7 @@
     clear(root);
     root.classList.add("ps-root");
     append(root, [searchForm, filters, compare, statusEl, body]);
+    reportOpens(root, apiBase);
 
     /* --- filters --- */
 
@@ -431,6 +466,7 @@
         list.appendChild(li);
         listing.results.push(item);
       });
+      tagOpens(list, results.length, data);
       setBusy(false);
       hint.hidden = true;
       var shown = listing.results.length;
@@ -582,6 +618,7 @@
             status.textContent = items.length ? "" : "No related practices found.";
             status.hidden = items.length > 0;
             related.appendChild(h("ul", { class: "ps-related-list", role: "list" }, items.map(relatedItem)));
+            tagOpens(related, items.length, data);
           },
           function (err) {
             if (isAbort(err)) return;
