@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -22,8 +23,9 @@ from analytics.catalog import SPECS, Catalog
 from analytics.csvexport import to_csv
 from analytics.reports import Period, Reports
 from analytics.store import Store, StoreError, describe, resolve_url, sqlite_path
-from indexer.encoder import Encoder, ModelLoadError
-from indexer.settings import Settings, SettingsError, load_settings
+from indexer.encoder import ModelLoadError
+from indexer.encoders import load_encoders
+from settings import Settings, SettingsError, load_settings
 
 MAX_CELL = 60
 
@@ -55,9 +57,10 @@ def titles_from(corpus: Path) -> Callable[[str], str | None]:
     return titles.get
 
 
-def themes_embed(settings: Settings) -> Callable:
-    """The service's query encoder, loaded only for the themes report (a few seconds)."""
-    return Encoder.from_settings(settings).encode
+def themes_embed(settings: Settings) -> Callable[[list[str]], Any]:
+    """The service's multilingual query encoder (as the service uses), loaded only for the themes report."""
+    encoders = load_encoders(settings)
+    return next((e for e in encoders if e.name == "e5"), encoders[0]).encode_queries
 
 
 def table(report: dict) -> str:

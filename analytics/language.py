@@ -72,5 +72,5 @@ class LanguageGuesser:
                 identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
                 identifier.set_languages(LANGUAGES)
                 self._identifier = identifier
-            language, probability = self._identifier.classify(text)
+            language, probability = self._identifier.classify(text)  # type: ignore[attr-defined]
         return str(language) if probability >= MIN_PROBABILITY else UNDETERMINED

@@ -27,9 +27,9 @@ from analytics.query_ids import QueryIds
 from analytics.recorder import Recorder
 from analytics.records import Click, Kind, Search, TextPolicy
 from analytics.reports import Reports
-from settings.analytics import AnalyticsSettings
 from analytics.store import Store, resolve_url
 from analytics.themes import CachedEmbed, Embed
+from settings.analytics import AnalyticsSettings
 
 
 class AnalyticsOff(Exception):
@@ -41,11 +41,13 @@ class StoreUnavailable(Exception):
 
 
 class _Practice(Protocol):
-    id: str
+    @property
+    def id(self) -> str: ...
 
 
 class _Hit(Protocol):
-    practice: _Practice
+    @property
+    def practice(self) -> _Practice: ...
 
 
 class _Page(Protocol):
@@ -60,7 +62,7 @@ class _Page(Protocol):
 
 def filter_pairs(filters: BaseModel) -> tuple[tuple[str, str], ...]:
     """(name, value) per filter value in use: lists give one pair per item, booleans "true"/"false"."""
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for name, value in filters.model_dump().items():
         values = value if isinstance(value, list) else [] if value is None else [value]
         pairs.extend((name, str(v).lower() if isinstance(v, bool) else str(v)) for v in values)

@@ -39,6 +39,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
+from indexer.settings import Settings  # noqa: E402
+
 from analytics.catalog import SPECS, Catalog  # noqa: E402
 from analytics.language import LanguageGuesser  # noqa: E402
 from analytics.records import Click, Search, TextPolicy, to_rows  # noqa: E402
@@ -50,15 +52,28 @@ from bench.http_latency import summary as latency_summary  # noqa: E402
 from bench.machine import machine, save_result  # noqa: E402
 from indexer.corpus import load_corpus  # noqa: E402
 from indexer.encoder import Encoder  # noqa: E402
-from indexer.settings import Settings  # noqa: E402
 from indexer.updates import sync_index  # noqa: E402
 
 QUERIES = ROOT / "data" / "eval" / "queries.jsonl"
-METRIC = re.compile(r'^(analytics_recorded_total\{record="search"\}|analytics_dropped_total\{reason="\w+"\}|'
-                    r'analytics_queue_depth) (\S+)$', re.M)
-OFF_TOPIC = ["quantum spaceport", "cryptocurrency mining subsidy", "zxqv blorf", "martian colony housing",
-             "parking tickets appeal", "dog grooming licence", "nuclear fusion start-up", "tax on yachts",
-             "asteroid mining jobs", "drone delivery permits", "football transfer rumours", "wine tasting tour"]
+METRIC = re.compile(
+    r'^(analytics_recorded_total\{record="search"\}|analytics_dropped_total\{reason="\w+"\}|'
+    r"analytics_queue_depth) (\S+)$",
+    re.M,
+)
+OFF_TOPIC = [
+    "quantum spaceport",
+    "cryptocurrency mining subsidy",
+    "zxqv blorf",
+    "martian colony housing",
+    "parking tickets appeal",
+    "dog grooming licence",
+    "nuclear fusion start-up",
+    "tax on yachts",
+    "asteroid mining jobs",
+    "drone delivery permits",
+    "football transfer rumours",
+    "wine tasting tour",
+]
 
 
 class Service:
@@ -66,10 +81,25 @@ class Service:
 
     def __init__(self, settings: Settings, log: Path, **env: str):
         self.port = free_port()
-        environ = dict(os.environ, HF_HUB_OFFLINE="1", PRACTICE_SEARCH_INDEX=str(settings.index),
-                       PRACTICE_SEARCH_DATA=str(settings.data), PRACTICE_SEARCH_RATE_LIMIT_PER_MINUTE="0", **env)
-        cmd = [sys.executable, "-m", "uvicorn", "search_service.app:create_app", "--factory", "--host", "127.0.0.1",
-               "--port", str(self.port)]
+        environ = dict(
+            os.environ,
+            HF_HUB_OFFLINE="1",
+            PRACTICE_SEARCH_INDEX=str(settings.index),
+            PRACTICE_SEARCH_DATA=str(settings.data),
+            PRACTICE_SEARCH_RATE_LIMIT_PER_MINUTE="0",
+            **env,
+        )
+        cmd = [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "search_service.app:create_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+        ]
         self._log = open(log, "w")  # noqa: SIM115 - open for the process's whole life, closed in stop()
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=environ, stdout=self._log, stderr=subprocess.STDOUT)
 
@@ -115,7 +145,7 @@ def overhead(on: Service, off: Service, texts, n: int) -> dict:
             c.get("/search", {"q": q, "limit": 10})
     for i in range(n):
         q = next(texts)
-        for side in (("on", "off") if i % 2 == 0 else ("off", "on")):
+        for side in ("on", "off") if i % 2 == 0 else ("off", "on"):
             ms, status = clients[side].get("/search", {"q": q, "limit": 10})
             if status != 200:
                 raise RuntimeError(f"/search answered {status}")
@@ -143,11 +173,17 @@ def load(on: Service, texts, seconds: float, warmup: float) -> dict:
     rss_end = proc_status(on.proc.pid)["VmRSS"]
     answered = run["requests"] - run["errors"]
     counted = accounted(after) - accounted(before)
-    return {**run, "answered": answered, "recorded_or_dropped": int(counted),
-            "dropped": int(sum(v for k, v in after.items() if "dropped" in k) -
-                           sum(v for k, v in before.items() if "dropped" in k)),
-            "rss_after_warmup_mib": round(rss_warm, 1), "rss_end_mib": round(rss_end, 1),
-            "rss_growth_pct": round(100 * (rss_end - rss_warm) / rss_warm, 2)}
+    return {
+        **run,
+        "answered": answered,
+        "recorded_or_dropped": int(counted),
+        "dropped": int(
+            sum(v for k, v in after.items() if "dropped" in k) - sum(v for k, v in before.items() if "dropped" in k)
+        ),
+        "rss_after_warmup_mib": round(rss_warm, 1),
+        "rss_end_mib": round(rss_end, 1),
+        "rss_growth_pct": round(100 * (rss_end - rss_warm) / rss_warm, 2),
+    }
 
 
 def noisy(text: str, rng: random.Random) -> str:
@@ -158,7 +194,7 @@ def noisy(text: str, rng: random.Random) -> str:
         word = words[w]
         if len(word) > 4:
             i = rng.randrange(1, len(word) - 1)
-            dropped, swapped = word[:i] + word[i + 1:], word[:i - 1] + word[i] + word[i - 1] + word[i + 1:]
+            dropped, swapped = word[:i] + word[i + 1 :], word[: i - 1] + word[i] + word[i - 1] + word[i + 1 :]
             words[w] = dropped if rng.random() < 0.5 else swapped
     if rng.random() < 0.3:
         words.append(rng.choice(["city", "project", "for youth", "in schools", "Europe", "network", "local"]))
@@ -195,9 +231,19 @@ def simulated_day(n: int, ids: list[str], countries: list[str], topics: list[str
             filters.append(("topic", rng.choice(topics)))
         offset = 10 if rng.random() < 0.1 else 0
         shown = tuple(dict.fromkeys(rng.choices(ids, weights, k=3 if unmet else 10)))
-        record = Search(id=uuid.UUID(int=rng.getrandbits(128)).hex, at=at, kind=kind, mode=mode, text=text,
-                        filters=tuple(filters), total=3 if unmet else rng.randint(10, 80), close_match=not unmet,
-                        offset=offset, shown=shown, latency_ms=rng.uniform(5, 40))
+        record = Search(
+            id=uuid.UUID(int=rng.getrandbits(128)).hex,
+            at=at,
+            kind=kind,
+            mode=mode,
+            text=text,
+            filters=tuple(filters),
+            total=3 if unmet else rng.randint(10, 80),
+            close_match=not unmet,
+            offset=offset,
+            shown=shown,
+            latency_ms=rng.uniform(5, 40),
+        )
         yield record
         if not unmet and rng.random() < 0.25:
             position = min(len(shown), int(rng.expovariate(0.5)) + 1)
@@ -233,11 +279,17 @@ def reports(n: int, settings: Settings, encoder: Encoder, work: Path) -> dict:
         timings[name] = {"best_s": round(min(runs), 3), "first_s": round(runs[0], 3)}
     store.close()
     size = sum(f.stat().st_size for f in work.glob("day.sqlite3*"))
-    return {"searches_simulated": n, "rows": {k: counts[k] for k in ("searches", "pasted", "related_views",
-                                                                      "more_pages", "no_close_match", "clicks")},
-            "write_s": round(written_s, 1), "store_mib": round(size / 2**20, 1), "per_report": timings,
-            "slowest_best_s": max(t["best_s"] for t in timings.values()),
-            "slowest_first_s": max(t["first_s"] for t in timings.values())}
+    return {
+        "searches_simulated": n,
+        "rows": {
+            k: counts[k] for k in ("searches", "pasted", "related_views", "more_pages", "no_close_match", "clicks")
+        },
+        "write_s": round(written_s, 1),
+        "store_mib": round(size / 2**20, 1),
+        "per_report": timings,
+        "slowest_best_s": max(t["best_s"] for t in timings.values()),
+        "slowest_first_s": max(t["first_s"] for t in timings.values()),
+    }
 
 
 def main() -> None:
@@ -258,30 +310,48 @@ def main() -> None:
     texts = distinct_queries(QUERIES, seed=11)
     with tempfile.TemporaryDirectory(prefix="bench-analytics-") as tmp:
         work = Path(tmp)
-        on = Service(settings, work / "on.log", PRACTICE_SEARCH_ANALYTICS="on",
-                     PRACTICE_SEARCH_ANALYTICS_URL=f"sqlite:///{work / 'on.sqlite3'}")
+        on = Service(
+            settings,
+            work / "on.log",
+            PRACTICE_SEARCH_ANALYTICS="on",
+            PRACTICE_SEARCH_ANALYTICS_URL=f"sqlite:///{work / 'on.sqlite3'}",
+        )
         off = Service(settings, work / "off.log", PRACTICE_SEARCH_ANALYTICS="off")
         try:
             on.wait_ready(), off.wait_ready()
             cost = overhead(on, off, texts, args.queries)
-            print(f"overhead: p50 on {cost['on']['p50_ms']} ms / off {cost['off']['p50_ms']} ms "
-                  f"= {cost['p50_ratio']} (goal <= 1.05)", flush=True)
+            print(
+                f"overhead: p50 on {cost['on']['p50_ms']} ms / off {cost['off']['p50_ms']} ms "
+                f"= {cost['p50_ratio']} (goal <= 1.05)",
+                flush=True,
+            )
             off.stop()  # the load run has the machine to itself
             stress = load(on, texts, args.duration, 2.0 if args.quick else 10.0)
-            print(f"load: {stress['requests']} requests in {stress['seconds']} s at c=32, {stress['errors']} errors, "
-                  f"{stress['answered']} answered / {stress['recorded_or_dropped']} recorded or dropped "
-                  f"({stress['dropped']} dropped), RSS {stress['rss_after_warmup_mib']} -> "
-                  f"{stress['rss_end_mib']} MiB ({stress['rss_growth_pct']:+}%)", flush=True)
+            print(
+                f"load: {stress['requests']} requests in {stress['seconds']} s at c=32, {stress['errors']} errors, "
+                f"{stress['answered']} answered / {stress['recorded_or_dropped']} recorded or dropped "
+                f"({stress['dropped']} dropped), RSS {stress['rss_after_warmup_mib']} -> "
+                f"{stress['rss_end_mib']} MiB ({stress['rss_growth_pct']:+}%)",
+                flush=True,
+            )
         finally:
             on.stop(), off.stop()
         day = reports(args.searches, settings, encoder, work)
     for name, t in day["per_report"].items():
         print(f"report {name:<10} best {t['best_s']:.3f} s, first {t['first_s']:.3f} s", flush=True)
-    result = {"machine": where, "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-              "overhead": cost, "load": stress, "reports": day,
-              "goals": {"p50_ratio_le_1.05": cost["p50_ratio"] <= 1.05, "load_errors_0": stress["errors"] == 0,
-                        "every_search_accounted": stress["answered"] == stress["recorded_or_dropped"],
-                        "reports_le_1s": day["slowest_best_s"] <= 1.0}}
+    result = {
+        "machine": where,
+        "measured_at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "overhead": cost,
+        "load": stress,
+        "reports": day,
+        "goals": {
+            "p50_ratio_le_1.05": cost["p50_ratio"] <= 1.05,
+            "load_errors_0": stress["errors"] == 0,
+            "every_search_accounted": stress["answered"] == stress["recorded_or_dropped"],
+            "reports_le_1s": day["slowest_best_s"] <= 1.0,
+        },
+    }
     print(json.dumps(result["goals"]))
     print(f"wrote {save_result(args.out, result)}")
 

@@ -36,8 +36,12 @@ def build_app(settings: Settings, encoders: list[TextEncoder]) -> FastAPI:
     # Unmet queries come in any language: the multilingual encoder groups them into themes.
     themes_encoder = next((e for e in encoders if e.name == "e5"), encoders[0])
     analytics = Analytics.start(settings, settings.index, metrics.registry, embed=themes_encoder.encode_queries)
-    app = FastAPI(title="Intercultural Cities practice search", version="0.1.0", description=DESCRIPTION,
-                  lifespan=analytics.lifespan)
+    app = FastAPI(
+        title="Intercultural Cities practice search",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=analytics.lifespan,
+    )
     app.state.service = ServiceState(settings=settings, encoders=encoders, engine=engine, metrics=metrics)
     errors.install(app)
     for router in (search.router, practices.router, facets.router, health.router, admin.router, widget.router):

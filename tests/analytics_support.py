@@ -1,18 +1,18 @@
 """Helpers the analytics tests share: an app on the fixture index with its own store, and reading that store.
 
-    app = analytics_app(index_copy, encoder, tmp_path)          # SQLite store in tmp_path, admin key KEY
-    client = TestClient(app)
-    client.get("/search", params={"q": "choir"})
-    flush(app)                                                  # the writer is asynchronous
-    rows(tmp_path / "analytics.sqlite3", "searches")
+app = analytics_app(index_copy, encoder, tmp_path)          # SQLite store in tmp_path, admin key KEY
+client = TestClient(app)
+client.get("/search", params={"q": "choir"})
+flush(app)                                                  # the writer is asynchronous
+rows(tmp_path / "analytics.sqlite3", "searches")
 """
 
 import sqlite3
 from pathlib import Path
 
 from fastapi import FastAPI
-
 from indexer.settings import Settings
+
 from search_service.app import build_app
 
 KEY = "analytics-test-admin-key-" + "k" * 20
@@ -21,8 +21,12 @@ ADMIN = {"X-API-Key": KEY}
 
 def analytics_app(settings: Settings, encoder, tmp_path: Path, **overrides: object) -> FastAPI:
     """The service with a private SQLite store (or `analytics_url=...`), admin key KEY, no rate limit."""
-    update = {"analytics_url": f"sqlite:///{tmp_path / 'analytics.sqlite3'}", "admin_keys": KEY,
-              "rate_limit_per_minute": 0, **overrides}
+    update = {
+        "analytics_url": f"sqlite:///{tmp_path / 'analytics.sqlite3'}",
+        "admin_keys": KEY,
+        "rate_limit_per_minute": 0,
+        **overrides,
+    }
     return build_app(settings.model_copy(update=update), encoder)
 
 

@@ -38,7 +38,8 @@ def test_unmet_as_a_table(store_url, capsys):
     assert out.splitlines() == [
         "query                  searches  last_day",
         "quantum spaceport      2         2026-11-04",
-        "logement des migrants  1         2026-11-02"]
+        "logement des migrants  1         2026-11-02",
+    ]
 
 
 def test_summary_as_a_table(store_url, capsys):
@@ -64,23 +65,35 @@ def test_an_empty_period_says_so(store_url, capsys):
 def test_a_missing_store_is_one_line_and_exit_1(tmp_path, capsys):
     missing = tmp_path / "none.sqlite3"
     code, _, err = run(capsys, "summary", "--url", f"sqlite:///{missing}")
-    assert (code, err) == (1, f"search-analytics: no analytics store at {missing} (the service creates it when it "
-                              "runs)\n")
+    assert (code, err) == (
+        1,
+        f"search-analytics: no analytics store at {missing} (the service creates it when it runs)\n",
+    )
     assert not missing.exists()
 
 
 def test_a_reversed_range_is_exit_2(store_url, capsys):
     assert run(capsys, "summary", "--from", "2026-11-04", "--to", "2026-11-01") == (
-        2, "", "search-analytics: --from is after --to\n")
+        2,
+        "",
+        "search-analytics: --from is after --to\n",
+    )
 
 
 @pytest.mark.slow
 def test_the_console_script_and_themes_with_the_real_encoder(store_url, tmp_path):
     exe = Path(sys.executable).with_name("search-analytics")
-    done = subprocess.run([str(exe), "themes", "--format", "json"], capture_output=True, text=True, timeout=300,
-                          cwd=ROOT, env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1",
-                                         "PRACTICE_SEARCH_ANALYTICS_URL": store_url})
+    done = subprocess.run(
+        [str(exe), "themes", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+        env={"PATH": "/usr/bin:/bin", "HF_HUB_OFFLINE": "1", "PRACTICE_SEARCH_ANALYTICS_URL": store_url},
+    )
     assert done.returncode == 0, done.stderr
     rows = json.loads(done.stdout)["rows"]
     assert sorted((r["searches"], r["examples"]) for r in rows) == [
-        (1, ["logement des migrants"]), (2, ["quantum spaceport"])]
+        (1, ["logement des migrants"]),
+        (2, ["quantum spaceport"]),
+    ]

@@ -25,8 +25,14 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 TIMEOUT_MS = 20_000
 UNMET = ["zxqv blorf quantum spaceport", "zxqv blorf quantum spaceport", "interplanetary spaceport tax"]
 
@@ -92,9 +98,14 @@ def site():
 @pytest.fixture(scope="module")
 def server(browser, built_index, tmp_path_factory, site):
     tmp = tmp_path_factory.mktemp("dashboard")
-    with LiveServer(built_index.index, built_index.data, tmp / "server.log", PRACTICE_SEARCH_ADMIN_KEYS=KEY,
-                    PRACTICE_SEARCH_ANALYTICS_URL=f"sqlite:///{tmp / 'analytics.sqlite3'}",
-                    PRACTICE_SEARCH_CORS_ORIGINS=site.origin) as live:
+    with LiveServer(
+        built_index.index,
+        built_index.data,
+        tmp / "server.log",
+        PRACTICE_SEARCH_ADMIN_KEYS=KEY,
+        PRACTICE_SEARCH_ANALYTICS_URL=f"sqlite:///{tmp / 'analytics.sqlite3'}",
+        PRACTICE_SEARCH_CORS_ORIGINS=site.origin,
+    ) as live:
         for q in ["music", "welcoming newcomers", "music", *UNMET]:
             assert httpx.get(live.base + "/search", params={"q": q}).status_code == 200
         yield live
@@ -107,8 +118,14 @@ def page(browser):
     page.set_default_timeout(TIMEOUT_MS)
     problems: list[str] = []
     page.on("pageerror", lambda err: problems.append(f"error: {err}"))
-    page.on("console", lambda msg: problems.append(f"console: {msg.text} ({msg.location.get('url')})")
-            if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico") else None)
+    page.on(
+        "console",
+        lambda msg: (
+            problems.append(f"console: {msg.text} ({msg.location.get('url')})")
+            if msg.type == "error" and not msg.location.get("url", "").endswith("/favicon.ico")
+            else None
+        ),
+    )
     yield page, problems
     context.close()
 
@@ -149,8 +166,10 @@ def test_opening_a_result_in_the_widget_is_reported(server, page):
 
 def test_a_widget_embedded_on_another_site_reports_opens_through_cors(server, site, page):
     page, problems = page
-    site.html = (f"<!doctype html><html lang=en><body><div data-practice-search data-api='{server.base}'></div>"
-                 f"<script src='{server.base}/widget.js'></script></body></html>").encode()
+    site.html = (
+        f"<!doctype html><html lang=en><body><div data-practice-search data-api='{server.base}'></div>"
+        f"<script src='{server.base}/widget.js'></script></body></html>"
+    ).encode()
     page.goto(site.origin + "/city.html")
     box = page.locator("[role=searchbox]")
     box.fill("welcoming newcomers to the city")
@@ -168,8 +187,14 @@ def test_the_dashboard_draws_the_reports_with_the_key_typed_in(server, page):
     page, problems = page
     _wait_counted(server, "searches", 6)
     sent_keys: list[str | None] = []
-    page.on("request", lambda r: sent_keys.append(r.headers.get("x-api-key")) if "/admin/analytics/" in r.url
-            and "/static/" not in r.url else None)
+    page.on(
+        "request",
+        lambda r: (
+            sent_keys.append(r.headers.get("x-api-key"))
+            if "/admin/analytics/" in r.url and "/static/" not in r.url
+            else None
+        ),
+    )
     response = page.goto(server.base + "/admin/analytics")
     assert "script-src 'self'" in response.headers["content-security-policy"]
     assert page.locator("#da-key").get_attribute("type") == "password"
@@ -189,8 +214,7 @@ def test_the_dashboard_draws_the_reports_with_the_key_typed_in(server, page):
     assert page.locator("#da-languages rect").count() == len(languages)
     assert page.locator("#da-unmet tbody tr").count() == len(_report(server, "unmet", limit=20)["rows"])
     assert page.locator("#da-unmet tbody td").first.inner_text() == "zxqv blorf quantum spaceport"
-    assert page.locator("#da-practices .da-row").count() == min(10, len(_report(server, "practices",
-                                                                                  limit=10)["rows"]))
+    assert page.locator("#da-practices .da-row").count() == min(10, len(_report(server, "practices", limit=10)["rows"]))
     assert KEY not in page.url and set(sent_keys) == {KEY} and len(sent_keys) >= 9
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "analytics-dashboard.png"), full_page=True)

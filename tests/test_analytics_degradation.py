@@ -48,7 +48,9 @@ def assert_degraded(app, client: TestClient, caplog, reason: str) -> None:
     assert len(lines) == 1 and reason in lines[0], lines
     assert metric(app, "analytics_recording") == 0
     assert client.get("/admin/analytics/summary", headers=ADMIN).json() == {
-        "detail": "the analytics store is unavailable; recording is degraded (see the log)", "errors": []}
+        "detail": "the analytics store is unavailable; recording is degraded (see the log)",
+        "errors": [],
+    }
 
 
 @pytest.fixture
@@ -151,7 +153,16 @@ def test_an_unreachable_postgresql(built_index, encoder, tmp_path, caplog):
         assert_degraded(app, client, caplog, "OperationalError")
         assert "s3cret-pw" not in caplog.text
         assert metric(app, "analytics_dropped_total", reason="not_recording") == 3
-        assert client.post("/events", json={"query_id": client.get("/search", params={"q": "choir"}).json()["query_id"],
-                                            "practice_id": "x", "position": 1}).status_code == 422
+        assert (
+            client.post(
+                "/events",
+                json={
+                    "query_id": client.get("/search", params={"q": "choir"}).json()["query_id"],
+                    "practice_id": "x",
+                    "position": 1,
+                },
+            ).status_code
+            == 422
+        )
     finally:
         app.state.analytics.close()

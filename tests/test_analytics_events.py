@@ -22,8 +22,7 @@ def service(built_index, encoder, tmp_path):
 
 
 def _event(body: dict, index: int = 1, **change) -> dict:
-    return {"query_id": body["query_id"], "practice_id": body["results"][index]["id"], "position": index + 1,
-            **change}
+    return {"query_id": body["query_id"], "practice_id": body["results"][index]["id"], "position": index + 1, **change}
 
 
 def test_a_click_on_a_shown_result_is_stored(service):
@@ -35,16 +34,29 @@ def test_a_click_on_a_shown_result_is_stored(service):
     [click] = rows(db, "clicks")
     assert click["at"].startswith(TODAY)
     assert {k: v for k, v in click.items() if k != "at"} == {
-        "id": 1, "search_id": search["id"], "day": TODAY, "practice_id": body["results"][1]["id"], "position": 2}
+        "id": 1,
+        "search_id": search["id"],
+        "day": TODAY,
+        "practice_id": body["results"][1]["id"],
+        "position": 2,
+    }
 
 
 def test_a_click_on_a_later_page_carries_its_absolute_position(service):
     app, client, _, db = service
     page = client.get("/search", params={"q": "city", "mode": "keyword", "limit": 2, "offset": 2}).json()
-    assert client.post("/events", json={"query_id": page["query_id"], "practice_id": page["results"][0]["id"],
-                                        "position": 3}).status_code == 204
-    assert client.post("/events", json={"query_id": page["query_id"], "practice_id": page["results"][0]["id"],
-                                        "position": 1}).status_code == 422
+    assert (
+        client.post(
+            "/events", json={"query_id": page["query_id"], "practice_id": page["results"][0]["id"], "position": 3}
+        ).status_code
+        == 204
+    )
+    assert (
+        client.post(
+            "/events", json={"query_id": page["query_id"], "practice_id": page["results"][0]["id"], "position": 1}
+        ).status_code
+        == 422
+    )
     flush(app)
     assert [(c["practice_id"], c["position"]) for c in rows(db, "clicks")] == [(page["results"][0]["id"], 3)]
 
@@ -79,8 +91,11 @@ REFUSED = [
     ("missing position", lambda app, b: {k: v for k, v in _event(b).items() if k != "position"}, "position"),
     ("position as text", lambda app, b: _event(b, position="2"), "position"),
     ("negative position", lambda app, b: _event(b, position=-5), "position"),
-    ("query id with bad characters", lambda app, b: _event(b, query_id="<script>alert(1)</script>xxxxxxxx"),
-     "query_id"),
+    (
+        "query id with bad characters",
+        lambda app, b: _event(b, query_id="<script>alert(1)</script>xxxxxxxx"),
+        "query_id",
+    ),
     ("not an object", lambda app, b: ["click"], "body"),
 ]
 

@@ -47,8 +47,9 @@ def url(pg):
 def test_a_new_postgresql_store_is_migrated_once(url):
     first, second = Store.open(url), Store.open(url)
     with first.engine.connect() as conn:
-        tables = sorted(conn.scalars(sa.text(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'")))
+        tables = sorted(
+            conn.scalars(sa.text("SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"))
+        )
         versions = list(conn.execute(sa.text("SELECT version, description FROM schema_version")))
     assert tables == ["clicks", "schema_version", "search_filters", "search_results", "searches", "secrets"]
     assert versions == [(1, "searches, their filters and shown results, clicks, secrets")]
@@ -94,9 +95,22 @@ def test_every_report_gives_the_same_numbers_as_on_sqlite(url, tmp_path):
 def test_retention_deletes_old_days_on_postgresql(url):
     store = Store.open(url)
     now = datetime.now(UTC)
-    records = [Search(id=f"{n:032x}", at=now - timedelta(days=age), kind="search", mode="hybrid", text="q",
-                      filters=(("topic", "Housing"),), total=1, close_match=True, offset=0, shown=("a",),
-                      latency_ms=1.0) for n, age in enumerate((200, 10), 1)]
+    records = [
+        Search(
+            id=f"{n:032x}",
+            at=now - timedelta(days=age),
+            kind="search",
+            mode="hybrid",
+            text="q",
+            filters=(("topic", "Housing"),),
+            total=1,
+            close_match=True,
+            offset=0,
+            shown=("a",),
+            latency_ms=1.0,
+        )
+        for n, age in enumerate((200, 10), 1)
+    ]
     store.write(to_rows(records, TextPolicy(200, False), lambda _t: "en"))
     assert store.prune(before=(now - timedelta(days=180)).date()) == 1
     with store.engine.connect() as conn:

@@ -14,8 +14,19 @@ POLICY = TextPolicy(200, False)
 
 
 def _search(n: int, at: datetime | None = None) -> Search:
-    return Search(id=f"{n:032x}", at=at or datetime.now(UTC), kind="search", mode="hybrid", text=f"query {n}",
-                  filters=(), total=1, close_match=True, offset=0, shown=("a",), latency_ms=1.0)
+    return Search(
+        id=f"{n:032x}",
+        at=at or datetime.now(UTC),
+        kind="search",
+        mode="hybrid",
+        text=f"query {n}",
+        filters=(),
+        total=1,
+        close_match=True,
+        offset=0,
+        shown=("a",),
+        latency_ms=1.0,
+    )
 
 
 class SlowStore:

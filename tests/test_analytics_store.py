@@ -15,9 +15,19 @@ TABLES = ["clicks", "schema_version", "search_filters", "search_results", "searc
 
 
 def _search(n: int, day: date) -> Search:
-    return Search(id=f"{n:032x}", at=datetime(day.year, day.month, day.day, tzinfo=UTC), kind="search",
-                  mode="hybrid", text=f"query {n}", filters=(("topic", "Housing"),), total=1, close_match=True,
-                  offset=0, shown=("a",), latency_ms=1.0)
+    return Search(
+        id=f"{n:032x}",
+        at=datetime(day.year, day.month, day.day, tzinfo=UTC),
+        kind="search",
+        mode="hybrid",
+        text=f"query {n}",
+        filters=(("topic", "Housing"),),
+        total=1,
+        close_match=True,
+        offset=0,
+        shown=("a",),
+        latency_ms=1.0,
+    )
 
 
 def _rows(*days: date):
@@ -34,7 +44,8 @@ def test_a_new_store_is_one_wal_file_at_the_latest_schema(tmp_path):
         tables = sorted(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
     assert tables == TABLES
     assert [(r["version"], r["description"]) for r in rows(db, "schema_version")] == [
-        (1, "searches, their filters and shown results, clicks, secrets")]
+        (1, "searches, their filters and shown results, clicks, secrets")
+    ]
     assert LATEST == 1
 
 

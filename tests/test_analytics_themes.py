@@ -6,8 +6,10 @@ import pytest
 from analytics.themes import CachedEmbed, Theme, group, label
 
 FAKE = {  # three directions: Roma school mediation, urban gardens, space travel
-    "roma school mediators": [1.0, 0.0, 0.0], "mediators for roma pupils": [0.95, 0.31, 0.0],
-    "urban gardens": [0.0, 1.0, 0.0], "community gardens in parks": [0.1, 0.99, 0.0],
+    "roma school mediators": [1.0, 0.0, 0.0],
+    "mediators for roma pupils": [0.95, 0.31, 0.0],
+    "urban gardens": [0.0, 1.0, 0.0],
+    "community gardens in parks": [0.1, 0.99, 0.0],
     "quantum spaceport": [0.0, 0.0, 1.0],
 }
 
@@ -18,14 +20,28 @@ def fake_embed(texts: list[str]) -> np.ndarray:
 
 
 def test_similar_queries_form_one_theme_most_searched_first():
-    queries = [("urban gardens", 4), ("roma school mediators", 5), ("mediators for roma pupils", 3),
-               ("community gardens in parks", 2), ("quantum spaceport", 1)]
+    queries = [
+        ("urban gardens", 4),
+        ("roma school mediators", 5),
+        ("mediators for roma pupils", 3),
+        ("community gardens in parks", 2),
+        ("quantum spaceport", 1),
+    ]
     assert group(queries, fake_embed) == [
-        Theme(label="mediators, roma, school", searches=8, queries=2,
-              examples=["roma school mediators", "mediators for roma pupils"]),
-        Theme(label="gardens, urban, community", searches=6, queries=2,
-              examples=["urban gardens", "community gardens in parks"]),
-        Theme(label="quantum, spaceport", searches=1, queries=1, examples=["quantum spaceport"])]
+        Theme(
+            label="mediators, roma, school",
+            searches=8,
+            queries=2,
+            examples=["roma school mediators", "mediators for roma pupils"],
+        ),
+        Theme(
+            label="gardens, urban, community",
+            searches=6,
+            queries=2,
+            examples=["urban gardens", "community gardens in parks"],
+        ),
+        Theme(label="quantum, spaceport", searches=1, queries=1, examples=["quantum spaceport"]),
+    ]
 
 
 def test_a_strict_similarity_keeps_every_query_apart():
@@ -44,12 +60,17 @@ def test_labels_skip_stop_words_in_several_languages_and_weigh_by_searches():
 
 @pytest.mark.slow
 def test_real_encoder_groups_paraphrases(encoder):
-    queries = [("roma school mediators", 3), ("mediation for roma pupils in schools", 2),
-               ("urban gardening with refugees", 2), ("community gardens for newcomers", 1)]
+    queries = [
+        ("roma school mediators", 3),
+        ("mediation for roma pupils in schools", 2),
+        ("urban gardening with refugees", 2),
+        ("community gardens for newcomers", 1),
+    ]
     themes = group(queries, encoder.encode)
     assert [sorted(t.examples) for t in themes] == [
         ["mediation for roma pupils in schools", "roma school mediators"],
-        ["community gardens for newcomers", "urban gardening with refugees"]]
+        ["community gardens for newcomers", "urban gardening with refugees"],
+    ]
 
 
 def test_embeddings_are_cached_between_reports():

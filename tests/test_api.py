@@ -53,8 +53,18 @@ def test_relevance_smoke(client, query, expected):
 
 def test_result_shape(client):
     body = client.get("/search", params={"q": "intercultural mediation", "limit": 2}).json()
-    assert set(body) == {"query", "mode", "total", "limit", "offset", "close_match", "corrections", "notice",
-                         "query_id", "results"}
+    assert set(body) == {
+        "query",
+        "mode",
+        "total",
+        "limit",
+        "offset",
+        "close_match",
+        "corrections",
+        "notice",
+        "query_id",
+        "results",
+    }
     first = body["results"][0]
     assert {"id", "title", "city", "country", "period", "topics", "purpose", "score", "snippet", "url"} <= set(first)
     snippet = first["snippet"]

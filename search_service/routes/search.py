@@ -5,8 +5,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from analytics.web.deps import AnalyticsDep
 from analytics.service import Analytics
+from analytics.web.deps import AnalyticsDep
 from ranking import SearchEngine
 from search_service.deps import EngineDep
 from search_service.errors import ApiError
