@@ -39,8 +39,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from indexer.settings import Settings  # noqa: E402
-
 from analytics.catalog import SPECS, Catalog  # noqa: E402
 from analytics.language import LanguageGuesser  # noqa: E402
 from analytics.records import Click, Search, TextPolicy, to_rows  # noqa: E402
@@ -51,8 +49,9 @@ from bench.http_latency import Client, concurrent_run, distinct_queries, free_po
 from bench.http_latency import summary as latency_summary  # noqa: E402
 from bench.machine import machine, save_result  # noqa: E402
 from indexer.corpus import load_corpus  # noqa: E402
-from indexer.encoder import Encoder  # noqa: E402
+from indexer.encoders import TextEncoder, load_encoders  # noqa: E402
 from indexer.updates import sync_index  # noqa: E402
+from settings import Settings  # noqa: E402
 
 QUERIES = ROOT / "data" / "eval" / "queries.jsonl"
 METRIC = re.compile(
@@ -250,7 +249,7 @@ def simulated_day(n: int, ids: list[str], countries: list[str], topics: list[str
             yield Click(record.id, at + timedelta(seconds=5), shown[position - 1], offset + position)
 
 
-def reports(n: int, settings: Settings, encoder: Encoder, work: Path) -> dict:
+def reports(n: int, settings: Settings, encoder: TextEncoder, work: Path) -> dict:
     practices = load_corpus(settings.data)
     ids = [p.id for p in practices]
     countries = sorted({p.country_code for p in practices})
@@ -266,7 +265,9 @@ def reports(n: int, settings: Settings, encoder: Encoder, work: Path) -> dict:
             batch = []
     store.write(to_rows(batch, policy, guesser.guess))
     written_s = time.perf_counter() - started
-    catalog = Catalog(Reports(store.engine), CachedEmbed(encoder.encode), {p.id: p.title for p in practices}.get)
+    catalog = Catalog(
+        Reports(store.engine), CachedEmbed(encoder.encode_queries), {p.id: p.title for p in practices}.get
+    )
     day = Period((datetime.now(UTC) - timedelta(days=1)).date(), (datetime.now(UTC) - timedelta(days=1)).date())
     timings: dict[str, dict] = {}
     counts = catalog.run("summary", day)
@@ -303,8 +304,9 @@ def main() -> None:
     if args.quick:
         args.queries, args.duration, args.searches = 40, 5.0, 5000
     settings = Settings()
-    encoder = Encoder.from_settings(settings)
-    sync_index(settings, encoder=encoder)
+    encoders = load_encoders(settings)
+    sync_index(settings, encoders=encoders)
+    encoder = next((e for e in encoders if e.name == "e5"), encoders[0])  # what the service embeds themes with
     where = machine()
     print(f"machine: {where}", flush=True)
     texts = distinct_queries(QUERIES, seed=11)

@@ -1,6 +1,6 @@
 """Helpers the analytics tests share: an app on the fixture index with its own store, and reading that store.
 
-app = analytics_app(index_copy, encoder, tmp_path)          # SQLite store in tmp_path, admin key KEY
+app = analytics_app(index_copy, encoders, tmp_path)          # SQLite store in tmp_path, admin key KEY
 client = TestClient(app)
 client.get("/search", params={"q": "choir"})
 flush(app)                                                  # the writer is asynchronous
@@ -11,15 +11,15 @@ import sqlite3
 from pathlib import Path
 
 from fastapi import FastAPI
-from indexer.settings import Settings
 
 from search_service.app import build_app
+from settings import Settings
 
 KEY = "analytics-test-admin-key-" + "k" * 20
 ADMIN = {"X-API-Key": KEY}
 
 
-def analytics_app(settings: Settings, encoder, tmp_path: Path, **overrides: object) -> FastAPI:
+def analytics_app(settings: Settings, encoders: list, tmp_path: Path, **overrides: object) -> FastAPI:
     """The service with a private SQLite store (or `analytics_url=...`), admin key KEY, no rate limit."""
     update = {
         "analytics_url": f"sqlite:///{tmp_path / 'analytics.sqlite3'}",
@@ -27,7 +27,7 @@ def analytics_app(settings: Settings, encoder, tmp_path: Path, **overrides: obje
         "rate_limit_per_minute": 0,
         **overrides,
     }
-    return build_app(settings.model_copy(update=update), encoder)
+    return build_app(settings.model_copy(update=update), encoders)
 
 
 def flush(app: FastAPI) -> None:

@@ -81,9 +81,9 @@ def fill(directory: Path) -> Path:
     return filler
 
 
-def test_a_full_disk(built_index, encoder, tmpfs, caplog):
+def test_a_full_disk(built_index, encoders, tmpfs, caplog):
     caplog.set_level(logging.INFO, logger="analytics")
-    app = analytics_app(built_index, encoder, tmpfs, analytics_retry_s=0.3)
+    app = analytics_app(built_index, encoders, tmpfs, analytics_retry_s=0.3)
     client = TestClient(app)
     try:
         searches_answer(client, 2)
@@ -105,9 +105,9 @@ def test_a_full_disk(built_index, encoder, tmpfs, caplog):
         app.state.analytics.close()
 
 
-def test_a_locked_database(built_index, encoder, tmp_path, caplog):
+def test_a_locked_database(built_index, encoders, tmp_path, caplog):
     caplog.set_level(logging.INFO, logger="analytics")
-    app = analytics_app(built_index, encoder, tmp_path, analytics_retry_s=0.3)
+    app = analytics_app(built_index, encoders, tmp_path, analytics_retry_s=0.3)
     client = TestClient(app)
     locker = sqlite3.connect(tmp_path / "analytics.sqlite3", isolation_level=None)
     try:
@@ -126,11 +126,11 @@ def test_a_locked_database(built_index, encoder, tmp_path, caplog):
         app.state.analytics.close()
 
 
-def test_a_corrupt_database(built_index, encoder, tmp_path, caplog):
+def test_a_corrupt_database(built_index, encoders, tmp_path, caplog):
     caplog.set_level(logging.INFO, logger="analytics")
     db = tmp_path / "analytics.sqlite3"
     db.write_bytes(b"this is not a SQLite database, just bytes " * 200)
-    app = analytics_app(built_index, encoder, tmp_path)
+    app = analytics_app(built_index, encoders, tmp_path)
     client = TestClient(app)
     try:
         searches_answer(client, 3)
@@ -141,11 +141,11 @@ def test_a_corrupt_database(built_index, encoder, tmp_path, caplog):
         app.state.analytics.close()
 
 
-def test_an_unreachable_postgresql(built_index, encoder, tmp_path, caplog):
+def test_an_unreachable_postgresql(built_index, encoders, tmp_path, caplog):
     caplog.set_level(logging.INFO, logger="analytics")
     url = f"postgresql://analytics:s3cret-pw@127.0.0.1:{free_port()}/analytics"
     started = time.monotonic()
-    app = analytics_app(built_index, encoder, tmp_path, analytics_url=url)
+    app = analytics_app(built_index, encoders, tmp_path, analytics_url=url)
     assert time.monotonic() - started < 15
     client = TestClient(app)
     try:

@@ -13,8 +13,8 @@ TODAY = datetime.datetime.now(datetime.UTC).date().isoformat()
 
 
 @pytest.fixture
-def service(built_index, encoder, tmp_path):
-    app = analytics_app(built_index, encoder, tmp_path, analytics_events_per_minute=1000)
+def service(built_index, encoders, tmp_path):
+    app = analytics_app(built_index, encoders, tmp_path, analytics_events_per_minute=1000)
     client = TestClient(app)
     body = client.get("/search", params={"q": "city", "mode": "keyword", "limit": 3}).json()
     yield app, client, body, tmp_path / "analytics.sqlite3"
@@ -118,8 +118,8 @@ def test_a_body_that_is_not_json_is_refused(service):
     assert rows(db, "clicks") == []
 
 
-def test_events_are_rate_limited_per_client(built_index, encoder, tmp_path):
-    app = analytics_app(built_index, encoder, tmp_path, analytics_events_per_minute=3)
+def test_events_are_rate_limited_per_client(built_index, encoders, tmp_path):
+    app = analytics_app(built_index, encoders, tmp_path, analytics_events_per_minute=3)
     try:
         client = TestClient(app)
         body = client.get("/search", params={"q": "city", "mode": "keyword", "limit": 3}).json()

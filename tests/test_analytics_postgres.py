@@ -119,9 +119,9 @@ def test_retention_deletes_old_days_on_postgresql(url):
     store.close()
 
 
-def test_two_replicas_share_one_store_and_accept_each_others_clicks(url, built_index, encoder, tmp_path):
-    one = analytics_app(built_index, encoder, tmp_path / "one", analytics_url=url)
-    two = analytics_app(built_index, encoder, tmp_path / "two", analytics_url=url)
+def test_two_replicas_share_one_store_and_accept_each_others_clicks(url, built_index, encoders, tmp_path):
+    one = analytics_app(built_index, encoders, tmp_path / "one", analytics_url=url)
+    two = analytics_app(built_index, encoders, tmp_path / "two", analytics_url=url)
     try:
         a, b = TestClient(one), TestClient(two)
         body = a.get("/search", params={"q": "city", "mode": "keyword", "limit": 3}).json()
@@ -136,9 +136,9 @@ def test_two_replicas_share_one_store_and_accept_each_others_clicks(url, built_i
         one.state.analytics.close(), two.state.analytics.close()
 
 
-def test_a_postgresql_outage_degrades_and_recording_resumes(pg, url, built_index, encoder, tmp_path, caplog):
+def test_a_postgresql_outage_degrades_and_recording_resumes(pg, url, built_index, encoders, tmp_path, caplog):
     caplog.set_level(logging.INFO, logger="analytics")
-    app = analytics_app(built_index, encoder, tmp_path, analytics_url=url, analytics_retry_s=0.3)
+    app = analytics_app(built_index, encoders, tmp_path, analytics_url=url, analytics_retry_s=0.3)
     client = TestClient(app)
     try:
         client.get("/search", params={"q": "choir"})

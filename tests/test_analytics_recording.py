@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from analytics_support import analytics_app, flush, raw_bytes, rows
 from fastapi.testclient import TestClient
-from indexer.settings import Settings
 
 from analytics.privacy import keep
 from analytics.store import resolve_url
+from settings import Settings
 
 TODAY = datetime.datetime.now(datetime.UTC).date().isoformat()
 PASTED = (
@@ -21,8 +21,8 @@ PASTED = (
 
 
 @pytest.fixture
-def service(built_index, encoder, tmp_path):
-    app = analytics_app(built_index, encoder, tmp_path)
+def service(built_index, encoders, tmp_path):
+    app = analytics_app(built_index, encoders, tmp_path)
     yield app, TestClient(app), tmp_path / "analytics.sqlite3"
     app.state.analytics.close()
 
@@ -104,8 +104,8 @@ def test_a_pasted_description_is_kept_only_as_its_length_and_matches(service):
     assert b"language caf" not in raw_bytes(db)
 
 
-def test_a_pasted_text_is_stored_truncated_when_the_setting_allows_it(built_index, encoder, tmp_path):
-    app = analytics_app(built_index, encoder, tmp_path, analytics_store_text=True, analytics_max_query_chars=40)
+def test_a_pasted_text_is_stored_truncated_when_the_setting_allows_it(built_index, encoders, tmp_path):
+    app = analytics_app(built_index, encoders, tmp_path, analytics_store_text=True, analytics_max_query_chars=40)
     try:
         TestClient(app).post("/similar", json={"text": PASTED, "limit": 2})
         flush(app)
@@ -119,8 +119,8 @@ def test_a_pasted_text_is_stored_truncated_when_the_setting_allows_it(built_inde
         app.state.analytics.close()
 
 
-def test_a_long_query_is_stored_truncated(built_index, encoder, tmp_path):
-    app = analytics_app(built_index, encoder, tmp_path, analytics_max_query_chars=20)
+def test_a_long_query_is_stored_truncated(built_index, encoders, tmp_path):
+    app = analytics_app(built_index, encoders, tmp_path, analytics_max_query_chars=20)
     try:
         TestClient(app).get("/search", params={"q": "music making without language for refugee children"})
         flush(app)
@@ -163,8 +163,8 @@ MARKERS = {
 CLIENT = ("192.0.2.55", 43210)
 
 
-def test_no_request_header_or_client_address_reaches_the_store(built_index, encoder, tmp_path):
-    app = analytics_app(built_index, encoder, tmp_path)
+def test_no_request_header_or_client_address_reaches_the_store(built_index, encoders, tmp_path):
+    app = analytics_app(built_index, encoders, tmp_path)
     client = TestClient(app, client=CLIENT)
     try:
         body = client.get("/search", params={"q": "music for refugees"}, headers=MARKERS).json()
@@ -218,8 +218,8 @@ def test_responses_carry_a_query_id_that_names_the_shown_page(service):
         assert len(ids.verify(body["query_id"], second, 2, _now())) == 32
 
 
-def test_with_analytics_off_nothing_is_stored_and_no_query_id_is_given(built_index, encoder, tmp_path):
-    app = analytics_app(built_index, encoder, tmp_path, analytics=False)
+def test_with_analytics_off_nothing_is_stored_and_no_query_id_is_given(built_index, encoders, tmp_path):
+    app = analytics_app(built_index, encoders, tmp_path, analytics=False)
     client = TestClient(app)
     body = client.get("/search", params={"q": "choir"}).json()
     assert body["query_id"] is None

@@ -332,8 +332,8 @@ def test_a_csv_cell_that_looks_like_a_formula_stays_text():
 
 
 @pytest.fixture
-def service(built_index, encoder, tmp_path):
-    app = analytics_app(built_index, encoder, tmp_path)
+def service(built_index, encoders, tmp_path):
+    app = analytics_app(built_index, encoders, tmp_path)
     seed(app.state.analytics.url).close()
     yield app, TestClient(app)
     app.state.analytics.close()
@@ -359,8 +359,8 @@ def test_reports_need_the_admin_key(service, path):
     assert client.get(path, headers=ADMIN).status_code == 200
 
 
-def test_reports_do_not_exist_without_admin_keys(built_index, encoder, tmp_path):
-    app = analytics_app(built_index, encoder, tmp_path, admin_keys="")
+def test_reports_do_not_exist_without_admin_keys(built_index, encoders, tmp_path):
+    app = analytics_app(built_index, encoders, tmp_path, admin_keys="")
     try:
         client = TestClient(app)
         assert client.get("/admin/analytics/summary", headers=ADMIN).status_code == 404

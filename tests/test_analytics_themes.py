@@ -66,7 +66,7 @@ def test_real_encoder_groups_paraphrases(encoder):
         ("urban gardening with refugees", 2),
         ("community gardens for newcomers", 1),
     ]
-    themes = group(queries, encoder.encode)
+    themes = group(queries, encoder.encode_queries)
     assert [sorted(t.examples) for t in themes] == [
         ["mediation for roma pupils in schools", "roma school mediators"],
         ["community gardens for newcomers", "urban gardening with refugees"],
