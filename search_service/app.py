@@ -18,7 +18,7 @@ from indexer.updates import resume_pending
 from search_service import errors
 from search_service.limits import BodySizeLimit, RateLimit, Timeouts
 from search_service.metrics import Metrics, MetricsMiddleware
-from search_service.routes import admin, facets, health, practices, search, widget
+from search_service.routes import admin, facets, health, practices, search, suggest, widget
 from search_service.security import SecurityHeaders
 from search_service.state import ServiceState, load_engine
 from settings import Settings, SettingsError, load_settings
@@ -34,7 +34,8 @@ def build_app(settings: Settings, encoders: list[TextEncoder]) -> FastAPI:
     app = FastAPI(title="Intercultural Cities practice search", version="0.1.0", description=DESCRIPTION)
     app.state.service = ServiceState(settings=settings, encoders=encoders, engine=engine, metrics=metrics)
     errors.install(app)
-    for router in (search.router, practices.router, facets.router, health.router, admin.router, widget.router):
+    for router in (search.router, practices.router, facets.router, suggest.router, health.router, admin.router,
+                   widget.router):
         app.include_router(router)
     # add_middleware wraps: the last added runs first. Limits sit inside CORS and the security headers,
     # so a 408/413/429/503 still carries them.
