@@ -31,10 +31,10 @@ def typo(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word) - 1)
     kind = rng.choice(("drop", "double", "swap"))
     if kind == "drop":
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if kind == "double":
         return word[:i] + word[i] + word[i:]
-    return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
 
 
 def queries(texts: list[str], n: int, rng: random.Random) -> list[tuple[str, bool]]:
@@ -65,8 +65,12 @@ def main() -> None:
     t0 = time.perf_counter()
     suggester = Suggester(practices)
     build_ms = (time.perf_counter() - t0) * 1000
-    texts = [p.title for p in practices] + [c for p in practices for c in p.all_cities] + \
-        [p.country for p in practices] + [t for p in practices for t in p.topics]
+    texts = (
+        [p.title for p in practices]
+        + [c for p in practices for c in p.all_cities]
+        + [p.country for p in practices]
+        + [t for p in practices for t in p.topics]
+    )
     rng = random.Random(args.seed)
     qs = queries(texts, args.queries, rng)
     for q, _ in qs[:50]:  # warm-up: imports, first allocations
@@ -97,8 +101,10 @@ def main() -> None:
     }
     save_result("suggest", result)
     print(result["machine"])
-    print(f"{len(practices)} practices, index built in {build_ms:.0f} ms; {len(qs)} queries "
-          f"({len(times[True])} with a typo), limit {args.limit}")
+    print(
+        f"{len(practices)} practices, index built in {build_ms:.0f} ms; {len(qs)} queries "
+        f"({len(times[True])} with a typo), limit {args.limit}"
+    )
     print("| queries | p50 ms | p99 ms |\n|---|---|---|")
     print(f"| all | {result['p50_ms']} | {result['p99_ms']} |")
     print(f"| prefix | {result['prefix_p50_ms']} | {result['prefix_p99_ms']} |")

@@ -51,8 +51,14 @@ OWN_FILTERS: dict[str, tuple[str, ...]] = {
     "start_years": ("year_from", "year_to"),
     "ongoing": ("ongoing",),
 }
-_EMPTY: dict[str, object] = {"country": [], "city": [], "topic": [], "year_from": None, "year_to": None,
-                             "ongoing": None}
+_EMPTY: dict[str, object] = {
+    "country": [],
+    "city": [],
+    "topic": [],
+    "year_from": None,
+    "year_to": None,
+    "ongoing": None,
+}
 
 
 def without(filters: Filters, facet: str) -> Filters:
@@ -77,8 +83,13 @@ def _city_names(practices: Sequence[Practice], chosen: list[str]) -> list[str]:
     return [names.get(c, c) for c in chosen]
 
 
-def count_facets(practices: Sequence[Practice], selected: Filters | None = None, total: int | None = None,
-                 pools: dict[str, Sequence[Practice]] | None = None, corpus: Sequence[Practice] = ()) -> Facets:
+def count_facets(
+    practices: Sequence[Practice],
+    selected: Filters | None = None,
+    total: int | None = None,
+    pools: dict[str, Sequence[Practice]] | None = None,
+    corpus: Sequence[Practice] = (),
+) -> Facets:
     """Counts per facet; `pools[facet]` is that facet's practice list (default: `practices` for all)."""
     f = selected or Filters()
     pool = pools or {}
@@ -87,8 +98,9 @@ def count_facets(practices: Sequence[Practice], selected: Filters | None = None,
         return pool.get(facet, practices)
 
     countries = _with_chosen(Counter(c for p in of("countries") for c in p.all_country_codes), f.country)
-    cities = _with_chosen(Counter(c for p in of("cities") for c in p.all_cities),
-                          _city_names(corpus or practices, f.city))
+    cities = _with_chosen(
+        Counter(c for p in of("cities") for c in p.all_cities), _city_names(corpus or practices, f.city)
+    )
     topics = _with_chosen(Counter(t for p in of("topics") for t in p.topics), f.topic)
     years = Counter(p.start_year for p in of("start_years") if p.start_year is not None)
     ongoing = _with_chosen(Counter(p.ongoing for p in of("ongoing")), [] if f.ongoing is None else [f.ongoing])
@@ -98,13 +110,17 @@ def count_facets(practices: Sequence[Practice], selected: Filters | None = None,
         cities=_ranked(cities),
         topics=_ranked(topics),
         start_years=[FacetValue(value=y, label=str(y), count=n) for y, n in sorted(years.items(), reverse=True)],
-        ongoing=[FacetValue(value=v, label="ongoing" if v else "finished", count=ongoing[v])
-                 for v in (True, False) if v in ongoing],
+        ongoing=[
+            FacetValue(value=v, label="ongoing" if v else "finished", count=ongoing[v])
+            for v in (True, False)
+            if v in ongoing
+        ],
     )
 
 
-def disjunctive_facets(positions_for: Callable[[Filters], Sequence[int]], practices: Sequence[Practice],
-                       filters: Filters) -> Facets:
+def disjunctive_facets(
+    positions_for: Callable[[Filters], Sequence[int]], practices: Sequence[Practice], filters: Filters
+) -> Facets:
     """Each facet over the pool without its own filter; `total` over the pool with every filter."""
     chosen = [practices[i] for i in positions_for(filters)]
     pools: dict[str, Sequence[Practice]] = {}

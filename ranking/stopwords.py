@@ -6,7 +6,7 @@ them in every snippet is noise. English function words, plus a few of the common
 widget's other languages that are not also English content words.
 """
 
-ENGLISH = frozenset("""
+_ENGLISH = """
 a about above across after afterwards again against all almost alone along already also although always am
 among amongst an and another any anyhow anyone anything anyway anywhere are around as at be became because
 become becomes becoming been before beforehand behind being below beside besides between beyond both but by
@@ -22,16 +22,18 @@ these they this those though through throughout thru thus to together too toward
 upon us very via was we were what whatever when whence whenever where whereafter whereas whereby wherein
 whereupon wherever whether which while whither who whoever whole whom whose why will with within without
 would yet you your yours yourself yourselves
-""".split())
+"""
 
-OTHER = frozenset("""
+_OTHER = """
 le la les des du et une aux dans sur avec est sont qui que quoi comment pourquoi
 el los las del y una uno con por para como qué cómo
 der die das den dem und ein eine mit von zu im ist wie was
 il lo gli della delle di che con per come
 os uma um com para como não
-""".split())
+"""
 
+ENGLISH = frozenset(_ENGLISH.split())
+OTHER = frozenset(_OTHER.split())
 STOP_WORDS = ENGLISH | OTHER
 
 

@@ -116,7 +116,7 @@ class Suggester:
             starts.append((e.norm, n, 0))
             for i, ch in enumerate(e.norm):
                 if ch == " ":
-                    inner.append((e.norm[i + 1:], n, i + 1))
+                    inner.append((e.norm[i + 1 :], n, i + 1))
             words.update(e.norm.split())
         starts.sort()
         inner.sort()
@@ -144,7 +144,8 @@ class Suggester:
     def _matches(self, prefix: str) -> list[tuple[int, int]]:
         """Entries matching at their start first, then those matching at a later word."""
         return self._prefix(self._start_keys, self._starts, prefix) + self._prefix(
-            self._inner_keys, self._inner, prefix)
+            self._inner_keys, self._inner, prefix
+        )
 
     def _starts_a_word(self, prefix: str) -> bool:
         i = bisect.bisect_left(self._words, prefix)

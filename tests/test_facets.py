@@ -37,6 +37,7 @@ def engine(built_index, encoders):
 
 # --- the brute force -----------------------------------------------------------------------------
 
+
 def keep(r: dict, f: dict, skip: str = "") -> bool:
     """Does record r pass the filters f, leaving out the filter group `skip`?"""
     if skip != "country" and f.get("country") and not set(f["country"]) & set(r["country_codes"]):
@@ -60,6 +61,7 @@ def keep(r: dict, f: dict, skip: str = "") -> bool:
 
 def brute_counts(records: list[dict], f: dict) -> dict[str, dict]:
     """{facet: {value: count}} with each facet's own filter left out, zero counts for chosen values."""
+
     def of(skip):
         return [r for r in records if keep(r, f, skip)]
 
@@ -76,41 +78,62 @@ def brute_counts(records: list[dict], f: dict) -> dict[str, dict]:
         topics.setdefault(t, 0)
     if f.get("ongoing") is not None:
         ongoing.setdefault(f["ongoing"], 0)
-    return {"total": sum(1 for r in records if keep(r, f)), "countries": dict(countries), "cities": dict(cities),
-            "topics": dict(topics), "start_years": dict(years), "ongoing": dict(ongoing)}
+    return {
+        "total": sum(1 for r in records if keep(r, f)),
+        "countries": dict(countries),
+        "cities": dict(cities),
+        "topics": dict(topics),
+        "start_years": dict(years),
+        "ongoing": dict(ongoing),
+    }
 
 
 def as_counts(facets: dict) -> dict[str, dict]:
-    return {"total": facets["total"], **{name: {v["value"]: v["count"] for v in facets[name]}
-                                         for name in ("countries", "cities", "topics", "start_years", "ongoing")}}
+    return {
+        "total": facets["total"],
+        **{
+            name: {v["value"]: v["count"] for v in facets[name]}
+            for name in ("countries", "cities", "topics", "start_years", "ongoing")
+        },
+    }
 
 
 # --- exact answers -------------------------------------------------------------------------------
+
 
 def test_a_chosen_country_still_lists_the_other_countries(client):
     body = client.get("/facets", params={"country": "Norway"}).json()
     assert body == {
         "total": 7,
-        "countries": [{"value": "NO", "label": "Norway", "count": 7}, {"value": "DE", "label": "Germany", "count": 3},
-                      {"value": "CH", "label": "Switzerland", "count": 1},
-                      {"value": "DK", "label": "Denmark", "count": 1}],
-        "cities": [{"value": "Oslo", "label": "Oslo", "count": 3}, {"value": "Stavanger", "label": "Stavanger", "count": 3},
-                   {"value": "Bergen", "label": "Bergen", "count": 1}],
-        "topics": [{"value": "Business and employment", "label": "Business and employment", "count": 3},
-                   {"value": "Welcoming newcomers", "label": "Welcoming newcomers", "count": 3},
-                   {"value": "Anti-discrimination", "label": "Anti-discrimination", "count": 2},
-                   {"value": "Governance and strategy", "label": "Governance and strategy", "count": 2},
-                   {"value": "Public services", "label": "Public services", "count": 2},
-                   {"value": "Cultural and civic life", "label": "Cultural and civic life", "count": 1},
-                   {"value": "Education", "label": "Education", "count": 1},
-                   {"value": "International outlook", "label": "International outlook", "count": 1},
-                   {"value": "Leadership and citizenship", "label": "Leadership and citizenship", "count": 1},
-                   {"value": "Mediation and conflict resolution", "label": "Mediation and conflict resolution",
-                    "count": 1},
-                   {"value": "Participation", "label": "Participation", "count": 1},
-                   {"value": "Refugees and asylum seekers", "label": "Refugees and asylum seekers", "count": 1}],
-        "start_years": [{"value": y, "label": str(y), "count": n}
-                        for y, n in ((2022, 1), (2021, 1), (2018, 1), (2016, 2), (2013, 1), (1986, 1))],
+        "countries": [
+            {"value": "NO", "label": "Norway", "count": 7},
+            {"value": "DE", "label": "Germany", "count": 3},
+            {"value": "CH", "label": "Switzerland", "count": 1},
+            {"value": "DK", "label": "Denmark", "count": 1},
+        ],
+        "cities": [
+            {"value": "Oslo", "label": "Oslo", "count": 3},
+            {"value": "Stavanger", "label": "Stavanger", "count": 3},
+            {"value": "Bergen", "label": "Bergen", "count": 1},
+        ],
+        "topics": [
+            {"value": "Business and employment", "label": "Business and employment", "count": 3},
+            {"value": "Welcoming newcomers", "label": "Welcoming newcomers", "count": 3},
+            {"value": "Anti-discrimination", "label": "Anti-discrimination", "count": 2},
+            {"value": "Governance and strategy", "label": "Governance and strategy", "count": 2},
+            {"value": "Public services", "label": "Public services", "count": 2},
+            {"value": "Cultural and civic life", "label": "Cultural and civic life", "count": 1},
+            {"value": "Education", "label": "Education", "count": 1},
+            {"value": "International outlook", "label": "International outlook", "count": 1},
+            {"value": "Leadership and citizenship", "label": "Leadership and citizenship", "count": 1},
+            {"value": "Mediation and conflict resolution", "label": "Mediation and conflict resolution", "count": 1},
+            {"value": "Participation", "label": "Participation", "count": 1},
+            {"value": "Refugees and asylum seekers", "label": "Refugees and asylum seekers", "count": 1},
+        ],
+        "start_years": [
+            {"value": y, "label": str(y), "count": n}
+            for y, n in ((2022, 1), (2021, 1), (2018, 1), (2016, 2), (2013, 1), (1986, 1))
+        ],
         "ongoing": [{"value": True, "label": "ongoing", "count": 2}, {"value": False, "label": "finished", "count": 5}],
     }
 
@@ -121,10 +144,15 @@ def test_country_and_topic_narrow_each_other_but_not_themselves(client):
     # countries: every practice about anti-discrimination, by country (the country filter left out)
     assert as_counts(body)["countries"] == {"NO": 2, "CH": 1, "DE": 1}
     # topics: every German practice, by topic (the topic filter left out)
-    assert as_counts(body)["topics"] == {"Anti-discrimination": 1, "Media and communication": 1,
-                                         "Business and employment": 1, "Governance and strategy": 1,
-                                         "Leadership and citizenship": 1, "Cultural and civic life": 1,
-                                         "Refugees and asylum seekers": 1}
+    assert as_counts(body)["topics"] == {
+        "Anti-discrimination": 1,
+        "Media and communication": 1,
+        "Business and employment": 1,
+        "Governance and strategy": 1,
+        "Leadership and citizenship": 1,
+        "Cultural and civic life": 1,
+        "Refugees and asylum seekers": 1,
+    }
     # cities and the rest: both filters apply
     assert as_counts(body)["cities"] == {"Erlangen": 1}
     assert as_counts(body)["ongoing"] == {False: 1}
@@ -151,14 +179,17 @@ def test_facet_total_and_counts_match_the_result_list_for_a_query(client):
 
 # --- the property: random filter combinations against the brute force ---------------------------
 
-filters_strategy = st.fixed_dictionaries({}, optional={
-    "country": st.lists(st.sampled_from(COUNTRIES), min_size=1, max_size=2, unique=True),
-    "city": st.lists(st.sampled_from(CITIES), min_size=1, max_size=2, unique=True),
-    "topic": st.lists(st.sampled_from(TOPICS), min_size=1, max_size=3, unique=True),
-    "ongoing": st.booleans(),
-    "year_from": st.integers(2010, 2024),
-    "year_to": st.integers(2015, 2030),
-}).filter(lambda f: f.get("year_from", 0) <= f.get("year_to", 9999))
+filters_strategy = st.fixed_dictionaries(
+    {},
+    optional={
+        "country": st.lists(st.sampled_from(COUNTRIES), min_size=1, max_size=2, unique=True),
+        "city": st.lists(st.sampled_from(CITIES), min_size=1, max_size=2, unique=True),
+        "topic": st.lists(st.sampled_from(TOPICS), min_size=1, max_size=3, unique=True),
+        "ongoing": st.booleans(),
+        "year_from": st.integers(2010, 2024),
+        "year_to": st.integers(2015, 2030),
+    },
+).filter(lambda f: f.get("year_from", 0) <= f.get("year_to", 9999))
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -179,11 +210,20 @@ def test_counts_for_a_query_equal_counts_over_its_result_lists(engine, f, q):
         return [h.practice for h in engine.search(q, "keyword", Filters(**filters), limit=50).hits]
 
     assert got["total"] == len(listed(f))
-    own = {"countries": ("country",), "cities": ("city",), "topics": ("topic",),
-           "start_years": ("year_from", "year_to"), "ongoing": ("ongoing",)}
-    values = {"countries": lambda p: p.all_country_codes, "cities": lambda p: p.all_cities,
-              "topics": lambda p: p.topics, "start_years": lambda p: [] if p.start_year is None else [p.start_year],
-              "ongoing": lambda p: [p.ongoing]}
+    own = {
+        "countries": ("country",),
+        "cities": ("city",),
+        "topics": ("topic",),
+        "start_years": ("year_from", "year_to"),
+        "ongoing": ("ongoing",),
+    }
+    values = {
+        "countries": lambda p: p.all_country_codes,
+        "cities": lambda p: p.all_cities,
+        "topics": lambda p: p.topics,
+        "start_years": lambda p: [] if p.start_year is None else [p.start_year],
+        "ongoing": lambda p: [p.ongoing],
+    }
     for facet, fields in own.items():
         practices = listed({k: v for k, v in f.items() if k not in fields})
         expected = Counter(v for p in practices for v in values[facet](p))

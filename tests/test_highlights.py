@@ -7,8 +7,10 @@ from indexer.keyword import KeywordIndex
 from ranking.snippets import make_snippet, term_spans
 from tests.conftest import INDEX_FIXTURE
 
-TEXT = ("How can a city talk about rumours? What the council did about it: volunteers can answer "
-        "rumours with facts, and what they learn is how prejudice spreads.")
+TEXT = (
+    "How can a city talk about rumours? What the council did about it: volunteers can answer "
+    "rumours with facts, and what they learn is how prejudice spreads."
+)
 
 
 @pytest.fixture(scope="module")

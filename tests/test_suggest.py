@@ -24,7 +24,7 @@ def client(built_index, encoders):
 
 
 def marked(s: Suggestion) -> str:
-    (a, b), = s.highlight
+    ((a, b),) = s.highlight
     return s.text[a:b]
 
 
@@ -77,24 +77,46 @@ def test_limit_and_nonsense(suggester):
 
 def test_route_answers_json_with_marked_matches(client):
     body = client.get("/suggest", params={"q": "Erlan"}).json()
-    assert body == {"q": "Erlan", "suggestions": [
-        {"type": "city", "text": "Erlangen", "id": None, "highlight": [[0, 5]], "count": 3}]}
+    assert body == {
+        "q": "Erlan",
+        "suggestions": [{"type": "city", "text": "Erlangen", "id": None, "highlight": [[0, 5]], "count": 3}],
+    }
     body = client.get("/suggest", params={"q": "music mak", "limit": 1}).json()
-    assert body == {"q": "music mak", "suggestions": [
-        {"type": "title", "text": "Music-making without language", "id": "music-making-without-language-erlangen",
-         "highlight": [[0, 9]], "count": None}]}
+    assert body == {
+        "q": "music mak",
+        "suggestions": [
+            {
+                "type": "title",
+                "text": "Music-making without language",
+                "id": "music-making-without-language-erlangen",
+                "highlight": [[0, 9]],
+                "count": None,
+            }
+        ],
+    }
 
 
 def test_route_is_typo_tolerant(client):
     body = client.get("/suggest", params={"q": "stavnger"}).json()
-    assert body["suggestions"][0] == {"type": "city", "text": "Stavanger", "id": None, "highlight": [[0, 9]],
-                                      "count": 3}
+    assert body["suggestions"][0] == {
+        "type": "city",
+        "text": "Stavanger",
+        "id": None,
+        "highlight": [[0, 9]],
+        "count": 3,
+    }
 
 
-@pytest.mark.parametrize(("params", "param"), [
-    ({}, "q"), ({"q": "x", "limit": 0}, "limit"), ({"q": "x", "limit": 21}, "limit"),
-    ({"q": "x" * 101}, "q"), ({"q": "x", "other": 1}, "other"),
-])
+@pytest.mark.parametrize(
+    ("params", "param"),
+    [
+        ({}, "q"),
+        ({"q": "x", "limit": 0}, "limit"),
+        ({"q": "x", "limit": 21}, "limit"),
+        ({"q": "x" * 101}, "q"),
+        ({"q": "x", "other": 1}, "other"),
+    ],
+)
 def test_invalid_parameters_are_422_naming_them(client, params, param):
     response = client.get("/suggest", params=params)
     assert response.status_code == 422
