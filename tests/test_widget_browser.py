@@ -96,7 +96,7 @@ def test_country_filter_leaves_only_that_country(service, open_page):
 def test_opening_a_result_by_keyboard_shows_practice_and_related(service, open_page):
     page, _ = open_page()
     page.goto(service + "/")
-    box = page.get_by_role("combobox")
+    box = page.locator("input[role=combobox]")
     box.focus()
     page.keyboard.type("language support for newcomers")
     page.keyboard.press("Enter")

@@ -110,10 +110,11 @@ class EmbedSite:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
-    def page(self, name: str, widgets: str, script_src: str, origin: str | None = None) -> str:
+    def page(self, name: str, widgets: str, script_src: str, origin: str | None = None, lang: str = "en",
+             head: str = "") -> str:
         """Publish a bare page embedding the widget, as a city's site would; returns its URL."""
-        html = (f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Embed</title></head>"
-                f"<body><h1>A city's page</h1>{widgets}<script src='{script_src}'></script></body></html>")
+        html = (f"<!doctype html><html lang={lang}><head><meta charset=utf-8><title>Embed</title>{head}</head>"
+                f"<body><main><h1>A city's page</h1>{widgets}</main><script src='{script_src}'></script></body></html>")
         self.pages["/" + name] = html.encode()
         return f"{origin or self.origin}/{name}"
 
@@ -135,7 +136,11 @@ def service(browser, tmp_path_factory, site):
     tmp = tmp_path_factory.mktemp("widget-service")
     index = tmp / "index"
     env = dict(os.environ, HF_HUB_OFFLINE="1", PRACTICE_SEARCH_INDEX=str(index), PRACTICE_SEARCH_DATA=str(FIXTURE),
-               PRACTICE_SEARCH_CORS_ORIGINS=site.origin)
+               PRACTICE_SEARCH_CORS_ORIGINS=site.origin,
+               # every browser test shares this service from one address: its rate limit is tested elsewhere
+               PRACTICE_SEARCH_RATE_LIMIT_PER_MINUTE="0",
+               # a cold engine on a busy 2-core machine: the first queries may take more than the default 10 s
+               PRACTICE_SEARCH_REQUEST_TIMEOUT_S="60")
     build = subprocess.run([sys.executable, "-m", "indexer", "build", "--data", str(FIXTURE), "--out", str(index)],
                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert build.returncode == 0, f"indexer build failed:\n{build.stderr[-3000:]}"
@@ -156,6 +161,8 @@ def service(browser, tmp_path_factory, site):
                 if time.monotonic() > deadline:
                     pytest.fail(f"service not healthy within 120 s:\n{log_path.read_text()[-3000:]}")
                 time.sleep(0.3)
+            # Warm up (encoders, word lists) so the first test does not pay for it.
+            urllib.request.urlopen(base + "/search?q=warm+up", timeout=120).read()
             yield base
         finally:
             proc.send_signal(signal.SIGTERM)
@@ -197,8 +204,9 @@ def open_page(browser):
     """Factory: a fresh page (own context) at the given viewport; all are closed at teardown."""
     contexts = []
 
-    def make(width=1280, height=900):
-        ctx = browser.new_context(viewport={"width": width, "height": height})
+    def make(width=1280, height=900, bypass_csp=False):
+        # bypass_csp: only for tests injecting axe-core, an inline script the demo page's CSP refuses
+        ctx = browser.new_context(viewport={"width": width, "height": height}, bypass_csp=bypass_csp)
         contexts.append(ctx)
         page = ctx.new_page()
         page.set_default_timeout(TIMEOUT_MS)
