@@ -29,6 +29,12 @@ def frequencies(word: str) -> tuple[float, ...]:
     return tuple(zipf(word, lang) for lang in LANGUAGES)
 
 
+def preload() -> None:
+    """Read every language's word list now (wordfreq reads them lazily: about 1 s each on a busy
+    2-core machine), so the service's first query does not pay for all 21 at once."""
+    frequencies("the")
+
+
 def is_real_word(word: str) -> bool:
     return max(frequencies(word.lower())) >= REAL_ZIPF
 

@@ -15,6 +15,7 @@ from indexer.encoders import TextEncoder, load_encoders
 from indexer.format import IndexLoadError
 from indexer.problems import CorpusError
 from indexer.updates import resume_pending
+from ranking import lexicon
 from search_service import errors
 from search_service.limits import BodySizeLimit, RateLimit, Timeouts
 from search_service.metrics import Metrics, MetricsMiddleware
@@ -30,6 +31,7 @@ good practices. Search with `GET /search?q=...`; every error is JSON `{"detail",
 def build_app(settings: Settings, encoders: list[TextEncoder]) -> FastAPI:
     """The app around already-loaded encoders (tests share them across apps)."""
     engine = load_engine(settings, encoders)
+    lexicon.preload()  # before the first request, not during it (once per process)
     metrics = Metrics()
     app = FastAPI(title="Intercultural Cities practice search", version="0.1.0", description=DESCRIPTION)
     app.state.service = ServiceState(settings=settings, encoders=encoders, engine=engine, metrics=metrics)

@@ -42,7 +42,7 @@ def test_typed_query_shows_results_with_highlighted_snippets(service, open_page)
     titles = result_titles(page)
     assert set(titles) <= TITLES
     assert set(titles[:3]) & ANTI_RUMOUR_TITLES, titles
-    status = page.locator("[role=status][aria-live=polite]").inner_text()
+    status = page.locator(".ps-status[role=status][aria-live=polite]").inner_text()
     assert re.fullmatch(r"\d+ results?", status), status
     assert page.locator(".ps-results").get_attribute("role") == "list"
     assert page.locator(".ps-result").first.get_attribute("role") == "listitem"
