@@ -119,7 +119,7 @@ def count_facets(
 
 
 def disjunctive_facets(
-    positions_for: Callable[[Filters], Sequence[int]], practices: Sequence[Practice], filters: Filters
+    positions_for: Callable[[Filters], Iterable[int]], practices: Sequence[Practice], filters: Filters
 ) -> Facets:
     """Each facet over the pool without its own filter; `total` over the pool with every filter."""
     chosen = [practices[i] for i in positions_for(filters)]

@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from symspellpy.editdistance import DistanceAlgorithm, EditDistance
+from symspellpy.editdistance import DistanceAlgorithm, EditDistance  # type: ignore[import-untyped]
 
 from indexer.countries import country_name
 from indexer.schema import Practice
@@ -133,7 +133,7 @@ class Suggester:
 
     def _prefix(self, keys: list[str], rows: list[tuple[str, int, int]], prefix: str) -> list[tuple[int, int]]:
         """(entry, offset) of every key starting with prefix, at most MAX_SCAN."""
-        found = []
+        found: list[tuple[int, int]] = []
         i = bisect.bisect_left(keys, prefix)
         while i < len(keys) and len(found) < MAX_SCAN and keys[i].startswith(prefix):
             _, entry, offset = rows[i]
