@@ -6,6 +6,8 @@ on the 12-practice index fixture.
 
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from indexer.corpus import load_corpus
 from ranking.suggest import Suggester, Suggestion, normalise
@@ -73,6 +75,17 @@ def test_limit_and_nonsense(suggester):
     assert len(suggester.suggest("a", 3)) == 3
     assert suggester.suggest("zzqx", 5) == []
     assert suggester.suggest("  ' - ", 5) == []
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=st.text(max_size=100) | st.sampled_from(["ß", "İst", "ﬁl", "Ñ", "ó", "’t", "l’a", "  a  b ", "-–—"]))
+def test_any_text_gets_well_formed_suggestions(suggester, q):
+    found = suggester.suggest(q, 8)
+    assert len(found) <= 8
+    for s in found:
+        ((a, b),) = s.highlight
+        assert 0 <= a < b <= len(s.text)
+        assert s.type in ("title", "city", "country", "topic")
 
 
 def test_route_answers_json_with_marked_matches(client):
