@@ -134,3 +134,9 @@ def test_invalid_parameters_are_422_naming_them(client, params, param):
     response = client.get("/suggest", params=params)
     assert response.status_code == 422
     assert [e["param"] for e in response.json()["errors"]] == [param]
+
+
+def test_openapi_documents_suggest(client):
+    route = client.get("/openapi.json").json()["paths"]["/suggest"]["get"]
+    assert {p["name"] for p in route["parameters"]} == {"q", "limit"}
+    assert {"200", "422"} <= set(route["responses"])
