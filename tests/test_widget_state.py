@@ -283,3 +283,62 @@ def test_suggestions_in_french(service, site, open_page):
     option = page.get_by_role("option").first
     option.wait_for()
     assert option.inner_text().replace("\n", " ") == "Norvège Pays · 5 pratiques"
+
+
+# --- the same in French ----------------------------------------------------------------------
+
+
+def test_french_filters_count_disjunctively_and_the_link_restores_them(service, site, open_page):
+    page, watch = open_page()
+    url = site.page("fr-state.html", f"<div data-practice-search data-api='{service}'></div>",
+                    service + "/widget.js", lang="fr")
+    page.goto(url)
+    page.wait_for_function("() => document.querySelectorAll('.ps-filters select')[0].options.length > 1")
+    page.get_by_label("Pays", exact=True).select_option("NO")
+    page.wait_for_function("() => document.querySelector('.ps-status').textContent === '5 résultats'")
+    norway = [p for p in PRACTICES if p["country"] == "Norway"]
+    everywhere = Counter(p["country"] for p in PRACTICES)
+    french = {"Spain": "Espagne", "Norway": "Norvège", "Portugal": "Portugal"}
+    page.wait_for_function("() => document.querySelectorAll('.ps-city').length === 3")
+    assert option_counts(page, "Pays") == {french[c]: n for c, n in everywhere.items()}
+    topics_fr = {"Participation": "Participation", "Leadership and citizenship": "Leadership et citoyenneté",
+                 "Governance and strategy": "Gouvernance et stratégie", "Welcoming newcomers":
+                 "Accueil des nouveaux arrivants", "Business and employment": "Entreprises et emploi",
+                 "International outlook": "Ouverture internationale", "Refugees and asylum seekers":
+                 "Réfugiés et demandeurs d’asile", "Education": "Éducation", "Anti-discrimination":
+                 "Lutte contre les discriminations", "Mediation and conflict resolution":
+                 "Médiation et résolution des conflits", "Media and communication": "Médias et communication",
+                 "Anti-rumours": "Anti-rumeurs"}
+    assert option_counts(page, "Thème") == {topics_fr[t]: n for t, n in Counter(
+        t for p in norway for t in p["topics"]).items()}
+    assert page.locator(".ps-city label").all_inner_texts() == ["Bergen (2)", "Stavanger (2)", "Oslo (1)"]
+    assert option_counts(page, "État") == {"En cours": sum(p["ongoing"] for p in norway),
+                                           "Terminée": sum(not p["ongoing"] for p in norway)}
+    assert params(page) == {"ps-country": ["NO"]}
+
+    page.get_by_label("Bergen (2)").check()
+    page.wait_for_function("() => document.querySelector('.ps-status').textContent === '2 résultats'")
+    link = page.url
+    page.go_back()
+    page.wait_for_function("() => document.querySelector('.ps-status').textContent === '5 résultats'")
+    assert page.locator(".ps-city input:checked").count() == 0
+
+    other, _ = open_page()  # the link, opened by someone else
+    other.goto(link)
+    other.wait_for_function("() => document.querySelector('.ps-status').textContent === '2 résultats'")
+    assert other.get_by_label("Pays", exact=True).input_value() == "NO"
+    assert set(result_titles(other)) == {p["title"] for p in norway if p["city"] == "Bergen"}
+    assert not watch.errors
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_highlights_mark_content_words_only(service, site, open_page, lang):
+    page, _ = open_page()
+    page.goto(site.page(f"marks-{lang}.html", f"<div data-practice-search data-api='{service}' data-mode='keyword'>"
+                        "</div>", service + "/widget.js", lang=lang))
+    search(page, "how can we fight what people say about rumours and prejudice")
+    page.wait_for_selector(".ps-snippet mark")
+    marks = {m.lower() for m in page.locator(".ps-snippet mark").all_inner_texts()}
+    content = ("rumour", "prejud", "fight", "peopl", "say")
+    assert marks and all(any(c in m for c in content) for m in marks), marks  # "anti-rumour" is one word
+    assert not marks & {"how", "can", "we", "what", "about", "and"}
