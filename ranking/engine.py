@@ -17,12 +17,13 @@ from ranking import fusion, query
 from ranking.cache import LRU
 from ranking.config import RankingConfig
 from ranking.dense import DenseScorer
-from ranking.facets import Facets, count_facets
+from ranking.facets import Facets, disjunctive_facets
 from ranking.filters import Filters, mask
 from ranking.lexicon import warm_up
 from ranking.related import RelatedPractices
 from ranking.results import Hit, Mode, Page, Pool
 from ranking.snippets import Snippet, make_snippet
+from ranking.suggest import Suggester, Suggestion
 from ranking.typos import TypoCorrector
 
 NEAREST_WHEN_NONE = 3  # results shown, flagged, when nothing is a close match
@@ -58,6 +59,7 @@ class SearchEngine:
         # Words of at least 3 practices: English (the corpus is), unlike the odd foreign title's.
         self._english = frozenset(w for w, n in keyword.vocabulary.items() if n >= ENGLISH_MIN_PRACTICES)
         warm_up()
+        self._suggester = Suggester(self.practices)
         self._bm25_cache: LRU[str, np.ndarray] = LRU(config.cache_size)
         self._pools: LRU[tuple[str, str, str], Pool] = LRU(config.cache_size)
         self._embeddings: LRU[tuple[str, str], np.ndarray] = LRU(config.cache_size)
@@ -220,8 +222,12 @@ class SearchEngine:
         ]
 
     def facets(self, q: str = "", mode: Mode = "hybrid", filters: Filters | None = None) -> Facets:
-        pool = self._pool_for(q, mode, filters or Filters())
-        return count_facets([self.practices[i] for i in pool.positions])
+        """Disjunctive counts (ranking/facets.py): each facet over the pool without its own filter."""
+        return disjunctive_facets(lambda f: self._pool_for(q, mode, f).positions, self.practices, filters or Filters())
+
+    def suggest(self, q: str, limit: int = 8) -> list[Suggestion]:
+        """Titles, cities, countries and topics starting with what is typed (ranking/suggest.py)."""
+        return self._suggester.suggest(q, limit)
 
     def related_page(self, practice_id: str, filters: Filters | None = None, limit: int = 5, offset: int = 0) -> Page:
         """Related practices of a practice: itself and near-duplicates excluded, diversified."""

@@ -4,6 +4,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ranking.lexicon import WORD
+from ranking.stopwords import STOP_WORDS, is_stop_word
 
 WINDOW = 320
 Stem = Callable[[str], tuple[str, ...]]  # a word's index tokens (KeywordIndex.word_stems)
@@ -16,10 +17,23 @@ class Snippet:
     highlights: list[tuple[int, int]]
 
 
-def term_spans(text: str, query_stems: set[str], stem: Stem) -> list[tuple[int, int]]:
+def content_stems(query_stems: set[str], stem: Stem) -> set[str]:
+    """The query's stems less those of function words ("how", "about"), which are never marked."""
     if not query_stems:
+        return set()
+    return query_stems - {s for w in STOP_WORDS for s in stem(w)}
+
+
+def term_spans(text: str, query_stems: set[str], stem: Stem) -> list[tuple[int, int]]:
+    """[start, end) of each content word of `text` sharing a stem with the query."""
+    wanted = content_stems(query_stems, stem)
+    if not wanted:
         return []
-    return [(m.start(), m.end()) for m in WORD.finditer(text) if set(stem(m.group(0))) & query_stems]
+    return [
+        (m.start(), m.end())
+        for m in WORD.finditer(text)
+        if not is_stop_word(m.group(0)) and set(stem(m.group(0))) & wanted
+    ]
 
 
 def make_snippet(field: str, text: str, query_stems: set[str], stem: Stem) -> Snippet:

@@ -20,7 +20,7 @@ from indexer.updates import resume_pending
 from search_service import errors
 from search_service.limits import BodySizeLimit, RateLimit, Timeouts
 from search_service.metrics import Metrics, MetricsMiddleware
-from search_service.routes import admin, facets, health, practices, search, widget
+from search_service.routes import admin, facets, health, practices, search, suggest, widget
 from search_service.security import SecurityHeaders, require_admin
 from search_service.state import ServiceState, load_engine
 from settings import Settings, SettingsError, load_settings
@@ -44,7 +44,15 @@ def build_app(settings: Settings, encoders: list[TextEncoder]) -> FastAPI:
     )
     app.state.service = ServiceState(settings=settings, encoders=encoders, engine=engine, metrics=metrics)
     errors.install(app)
-    for router in (search.router, practices.router, facets.router, health.router, admin.router, widget.router):
+    for router in (
+        search.router,
+        practices.router,
+        facets.router,
+        suggest.router,
+        health.router,
+        admin.router,
+        widget.router,
+    ):
         app.include_router(router)
     analytics.titles = lambda practice_id: getattr(app.state.service.engine.get(practice_id), "title", None)
     analytics_web.install(app, analytics, settings.admin_key_list, require_admin, settings.analytics_events_per_minute)

@@ -5,6 +5,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ranking import Filters, Hit, Mode, Page
 from ranking.facets import Facets
+from ranking.suggest import Suggestion
 
 MAX_Q = 500
 MAX_TEXT = 5000
@@ -164,21 +165,58 @@ class PracticeOut(BaseModel):
 
 
 class FacetValueOut(BaseModel):
-    value: str | int
+    value: bool | int | str
     label: str
     count: int
 
 
 class FacetsResponse(BaseModel):
-    total: int
-    countries: list[FacetValueOut]
-    cities: list[FacetValueOut]
-    topics: list[FacetValueOut]
-    start_years: list[FacetValueOut]
+    """Disjunctive counts: each facet applies every filter except its own; `total` applies them all."""
+
+    total: int = Field(description="results of /search with the same q, mode and filters")
+    countries: list[FacetValueOut] = Field(description="ISO code -> count, without the country filter")
+    cities: list[FacetValueOut] = Field(description="city -> count, without the city filter")
+    topics: list[FacetValueOut] = Field(description="topic -> count, without the topic filter")
+    start_years: list[FacetValueOut] = Field(description="start year -> count, without year_from / year_to")
+    ongoing: list[FacetValueOut] = Field(description="true (ongoing) / false (finished) -> count, without ongoing")
 
     @classmethod
     def from_facets(cls, facets: Facets) -> "FacetsResponse":
         return cls.model_validate(facets.model_dump())
+
+
+MAX_SUGGEST_Q = 100
+MAX_SUGGESTIONS = 20
+
+
+class SuggestParams(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    q: str = Field(max_length=MAX_SUGGEST_Q, description="what has been typed so far", examples=["mescl"])
+    limit: int = Field(8, ge=1, le=MAX_SUGGESTIONS)
+
+
+class SuggestionOut(BaseModel):
+    type: str = Field(description="title | city | country | topic")
+    text: str
+    id: str | None = Field(description="titles: the practice id; countries: the ISO code; otherwise null")
+    highlight: list[tuple[int, int]] = Field(description="[start, end) character offsets of the matched part")
+    count: int | None = Field(description="practices with this city, country or topic; null for titles")
+
+
+class SuggestResponse(BaseModel):
+    q: str
+    suggestions: list[SuggestionOut]
+
+    @classmethod
+    def from_suggestions(cls, q: str, suggestions: list[Suggestion]) -> "SuggestResponse":
+        return cls(
+            q=q,
+            suggestions=[
+                SuggestionOut(type=s.type, text=s.text, id=s.id, highlight=s.highlight, count=s.count)
+                for s in suggestions
+            ],
+        )
 
 
 class ErrorItem(BaseModel):

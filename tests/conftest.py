@@ -63,3 +63,7 @@ def index_copy(tmp_path, built_index) -> Settings:
     shutil.copyfile(built_index.data, tmp_path / "practices.jsonl")
     shutil.copytree(built_index.index, tmp_path / "index")
     return built_index.model_copy(update={"index": tmp_path / "index", "data": tmp_path / "practices.jsonl"})
+
+
+# The browser tests' fixtures (Chromium, the widget fixture service, an embedding site), once per session.
+from tests.widget_harness import browser, open_page, service, site  # noqa: E402, F401

@@ -11,217 +11,31 @@ tests skip locally but fail under CI=true, so CI can never pass without running 
 """
 
 import json
-import os
 import re
-import subprocess
-import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 
 import pytest
-from live_server import LiveServer, free_port
+from live_server import free_port
+
+from tests.widget_harness import (
+    ANTI_RUMOUR_TITLES,
+    ARTIFACTS,
+    PRACTICES,
+    TITLES,
+    XSS_ID,
+    XSS_TITLE,
+    result_countries,
+    result_titles,
+    search,
+)
 
 pytestmark = pytest.mark.browser
-
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURE = ROOT / "tests" / "fixtures" / "widget_practices.jsonl"
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
-XSS_ID = "xss-test-record"
-XSS_TITLE = "<img src=x onerror=alert(1)>"
-TIMEOUT_MS = 20_000
-
-PRACTICES = [json.loads(line) for line in FIXTURE.read_text(encoding="utf-8").splitlines() if line.strip()]
-TITLES = {p["title"] for p in PRACTICES}
-ANTI_RUMOUR_TITLES = {p["title"] for p in PRACTICES if "Anti-rumours" in p["topics"] and p["id"] != XSS_ID}
-
-
-def _unavailable(reason: str) -> None:
-    """Skip on a developer machine without Chromium; under CI a missing browser is a failure."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: browser tests must run)", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module", autouse=True)
-def browser():
-    """Chromium, started before the service (autouse) so a missing browser costs no index build."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as err:
-        _unavailable(f"playwright is not installed: {err}")
-    if not Path(CHROMIUM).exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    pw = sync_playwright().start()
-    try:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    except Exception as err:  # noqa: BLE001 - any launch failure means "no browser here"
-        pw.stop()
-        _unavailable(f"Chromium could not be started: {str(err).splitlines()[0]}")
-    yield chromium
-    chromium.close()
-    pw.stop()
-
-
-class EmbedSite:
-    """Another website, on its own loopback origin, whose pages embed the widget.
-
-    A real second origin (not page.route on a made-up host): Chromium refuses to let a page from a
-    "public" origin load loopback resources, while two loopback ports are simply two origins.
-    `origin` is allowed by the service's CORS setting; `other_origin` (same server, named
-    localhost) is not.
-    """
-
-    def __init__(self):
-        pages: dict[str, bytes] = {}
-        self.pages = pages
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                body = pages.get(self.path.split("?")[0])
-                self.send_response(200 if body else 404)
-                self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.end_headers()
-                self.wfile.write(body or b"not found")
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        port = self.server.server_address[1]
-        self.origin = f"http://127.0.0.1:{port}"
-        self.other_origin = f"http://localhost:{port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def page(self, name: str, widgets: str, script_src: str, origin: str | None = None) -> str:
-        """Publish a bare page embedding the widget, as a city's site would; returns its URL."""
-        html = (
-            f"<!doctype html><html lang=en><head><meta charset=utf-8><title>Embed</title></head>"
-            f"<body><h1>A city's page</h1>{widgets}<script src='{script_src}'></script></body></html>"
-        )
-        self.pages["/" + name] = html.encode()
-        return f"{origin or self.origin}/{name}"
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture(scope="module")
-def site():
-    embed = EmbedSite()
-    yield embed
-    embed.close()
-
-
-@pytest.fixture(scope="module")
-def service(tmp_path_factory, site):
-    """Build an index from the fixture corpus and run the real service on it; yields its base URL."""
-    tmp = tmp_path_factory.mktemp("widget-service")
-    index = tmp / "index"
-    env = dict(
-        os.environ,
-        HF_HUB_OFFLINE="1",
-        PRACTICE_SEARCH_INDEX=str(index),
-        PRACTICE_SEARCH_DATA=str(FIXTURE),
-        PRACTICE_SEARCH_CORS_ORIGINS=site.origin,
-    )
-    build = subprocess.run(
-        [sys.executable, "-m", "indexer", "build", "--data", str(FIXTURE), "--out", str(index)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert build.returncode == 0, f"indexer build failed:\n{build.stderr[-3000:]}"
-
-    # the service as deployments run it; LiveServer turns the rate limit off, which these tests do not exercise
-    with LiveServer(index, FIXTURE, tmp / "service.log", PRACTICE_SEARCH_CORS_ORIGINS=site.origin) as server:
-        yield server.base
-
-
-class Watch:
-    """What a page did that it must not: dialogs, alert() calls, script errors, CSP violations."""
-
-    def __init__(self, page):
-        self.page = page
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        self.csp: list[str] = []
-        page.on("dialog", self._dialog)
-        page.on("pageerror", lambda err: self.errors.append(str(err)))
-        page.on("console", self._console)
-        # Runs before any page script: a successful injection would call alert(), which we record.
-        page.add_init_script("window.__alerts = []; window.alert = function (m) { window.__alerts.push(String(m)); };")
-
-    def _dialog(self, dialog):
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def _console(self, msg):
-        if "Content Security Policy" in msg.text:
-            self.csp.append(msg.text)
-
-    def alerts(self) -> list[str]:
-        return self.page.evaluate("window.__alerts")
-
-
-@pytest.fixture
-def open_page(browser):
-    """Factory: a fresh page (own context) at the given viewport; all are closed at teardown."""
-    contexts = []
-
-    def make(width=1280, height=900):
-        ctx = browser.new_context(viewport={"width": width, "height": height})
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        return page, Watch(page)
-
-    yield make
-    for ctx in contexts:
-        ctx.close()
-
-
-def search(page, query: str, root: str = "") -> None:
-    """Type a query, press Enter, and wait until its results, or a message, are shown."""
-    box = page.locator(f"{root} [role=searchbox]".strip())
-    box.fill(query)
-    box.press("Enter")  # searches at once (and marks the widget busy), so old results cannot satisfy the wait
-    page.wait_for_function(
-        "(root) => { const r = document.querySelector(root || '.ps-root');"
-        " return !r.classList.contains('ps-loading')"
-        " && (r.querySelector('.ps-result') || r.querySelector('.ps-message')); }",
-        arg=root,
-    )
-
-
-def result_titles(page, root: str = "") -> list[str]:
-    return page.locator(f"{root} .ps-result .ps-open".strip()).all_inner_texts()
-
-
-def result_countries(page, root: str = "") -> list[str]:
-    """Countries of the listed results, read from their "City, Country · period" line."""
-    metas = page.locator(f"{root} .ps-result .ps-meta".strip()).all_inner_texts()
-    return [re.split(r" · ", m)[0].rsplit(", ", 1)[-1] for m in metas]
 
 
 def test_typed_query_shows_results_with_highlighted_snippets(service, open_page):
     page, watch = open_page()
     page.goto(service + "/")
-    box = page.get_by_role("searchbox")
-    assert box.get_attribute("aria-label")
+    box = page.get_by_role("combobox", name="Search the Intercultural Cities good practices")
+    assert box.get_attribute("type") == "search"
     box.press_sequentially("anti rumour campaign against prejudice", delay=20)  # typing, no Enter: debounce
     page.wait_for_selector(".ps-result")
     page.wait_for_function("() => !document.querySelector('.ps-root').classList.contains('ps-loading')")
@@ -229,7 +43,7 @@ def test_typed_query_shows_results_with_highlighted_snippets(service, open_page)
     titles = result_titles(page)
     assert set(titles) <= TITLES
     assert set(titles[:3]) & ANTI_RUMOUR_TITLES, titles
-    status = page.locator("[role=status][aria-live=polite]").inner_text()
+    status = page.locator(".ps-status[role=status][aria-live=polite]").inner_text()
     assert re.fullmatch(r"\d+ results?", status), status
     assert page.locator(".ps-results").get_attribute("role") == "list"
     assert page.locator(".ps-result").first.get_attribute("role") == "listitem"
@@ -284,12 +98,12 @@ def test_country_filter_leaves_only_that_country(service, open_page):
 def test_opening_a_result_by_keyboard_shows_practice_and_related(service, open_page):
     page, _ = open_page()
     page.goto(service + "/")
-    box = page.get_by_role("searchbox")
+    box = page.locator("input[role=combobox]")
     box.focus()
     page.keyboard.type("language support for newcomers")
     page.keyboard.press("Enter")
     page.wait_for_selector(".ps-result")
-    for _ in range(20):  # keyboard only: Tab from the search box until a result is focused
+    for _ in range(40):  # keyboard only: Tab from the search box until a result is focused
         page.keyboard.press("Tab")
         if page.evaluate("document.activeElement.classList.contains('ps-open')"):
             break

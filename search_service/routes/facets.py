@@ -1,4 +1,4 @@
-"""GET /facets: counts over the same result set a search with these parameters returns."""
+"""GET /facets: disjunctive counts over the result set a search with these parameters returns."""
 
 from typing import Annotated
 
@@ -12,5 +12,6 @@ router = APIRouter(tags=["search"], responses=PUBLIC_ERRORS)
 
 @router.get("/facets", response_model=FacetsResponse, summary="Counts per country, city, topic and start year")
 def facets(engine: EngineDep, params: Annotated[SearchBody, Query()]) -> Response:
-    """Without `q` and filters: the whole corpus. With them: exactly the practices /search would return."""
+    """Each facet counts the practices /search would return with every filter except its own (a chosen
+    country still lists the other countries); `total` is /search's total with all filters."""
     return json_response(FacetsResponse.from_facets(engine.facets(params.q, params.mode, params.filters())))
