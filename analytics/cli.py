@@ -58,9 +58,8 @@ def titles_from(corpus: Path) -> Callable[[str], str | None]:
 
 
 def themes_embed(settings: Settings) -> Callable[[list[str]], Any]:
-    """The service's multilingual query encoder (as the service uses), loaded only for the themes report."""
-    encoders = load_encoders(settings)
-    return next((e for e in encoders if e.name == "e5"), encoders[0]).encode_queries
+    """The service's first query encoder (what the service clusters themes with), loaded for the themes report."""
+    return load_encoders(settings)[0].encode_queries
 
 
 def table(report: dict) -> str:

@@ -306,7 +306,7 @@ def main() -> None:
     settings = Settings()
     encoders = load_encoders(settings)
     sync_index(settings, encoders=encoders)
-    encoder = next((e for e in encoders if e.name == "e5"), encoders[0])  # what the service embeds themes with
+    encoder = encoders[0]  # what the service clusters themes with
     where = machine()
     print(f"machine: {where}", flush=True)
     texts = distinct_queries(QUERIES, seed=11)

@@ -33,9 +33,8 @@ def build_app(settings: Settings, encoders: list[TextEncoder]) -> FastAPI:
     """The app around already-loaded encoders (tests share them across apps)."""
     engine = load_engine(settings, encoders)
     metrics = Metrics()
-    # Unmet queries come in any language: the multilingual encoder groups them into themes.
-    themes_encoder = next((e for e in encoders if e.name == "e5"), encoders[0])
-    analytics = Analytics.start(settings, settings.index, metrics.registry, embed=themes_encoder.encode_queries)
+    # Themes are clustered on the first encoder's cosines (MiniLM: its spread suits the clustering threshold).
+    analytics = Analytics.start(settings, settings.index, metrics.registry, embed=encoders[0].encode_queries)
     app = FastAPI(
         title="Intercultural Cities practice search",
         version="0.1.0",
