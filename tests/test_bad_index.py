@@ -46,6 +46,7 @@ def test_refuses_to_start_with_one_line(index_copy, encoders, monkeypatch, capsy
     assert "rebuild with `indexer build`" in lines[0]
 
 
+@pytest.mark.slow  # starts a service process
 def test_real_server_exits_1_without_a_traceback(index_copy, tmp_path):
     truncate_faiss(current_build(index_copy.index))
     server = LiveServer(index_copy.index, index_copy.data, tmp_path / "server.log")

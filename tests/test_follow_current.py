@@ -3,6 +3,7 @@
 import logging
 import time
 
+import pytest
 from fastapi.testclient import TestClient
 
 from indexer.corpus import load_corpus
@@ -40,6 +41,7 @@ def test_a_build_switched_by_another_process_is_followed(index_copy, encoders):
     assert client.get(f"/practices/{gone}").status_code == 404
 
 
+@pytest.mark.slow  # two rebuilds, one of them without a usable cache
 def test_a_broken_build_made_current_elsewhere_is_refused_and_the_old_one_serves(index_copy, encoders, caplog):
     caplog.set_level(logging.WARNING, logger="search_service")
     client = TestClient(build_app(index_copy.model_copy(update={"follow_interval_s": 0.05}), encoders))

@@ -24,6 +24,7 @@ def client(built_index, encoders) -> TestClient:
     return TestClient(build_app(settings, encoders), raise_server_exceptions=False)
 
 
+@pytest.mark.slow  # starts a service process
 def test_short_admin_key_refuses_start_without_echoing_it(tmp_path):
     short = "only-twenty-chars-ok"
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PRACTICE_SEARCH_ADMIN_KEYS": f"{KEY},{short}"}
@@ -82,6 +83,7 @@ def test_admin_routes_need_the_key(client):
     assert client.post("/admin/reload", headers={"X-API-Key": KEY}).status_code == 200
 
 
+@pytest.mark.slow  # starts a service process
 def test_keys_never_reach_the_log(index_copy, tmp_path):
     """Right and wrong keys, on writes and reloads, with access logging on: neither key is in the output."""
     record = json.loads(index_copy.data.read_text(encoding="utf-8").splitlines()[0])

@@ -4,6 +4,8 @@ import httpx
 import pytest
 from live_server import LiveServer
 
+pytestmark = pytest.mark.slow  # each test starts a service process (two model loads)
+
 
 def test_search_over_real_http(index_copy, tmp_path):
     with LiveServer(index_copy.index, index_copy.data, tmp_path / "server.log") as server:
