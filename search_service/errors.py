@@ -1,6 +1,7 @@
 """Every error answer is JSON `{"detail", "errors"}`; no stack trace or file path ever reaches a client."""
 
 import logging
+import re
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -13,8 +14,8 @@ log = logging.getLogger("search_service")
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, detail: str, param: str | None = None):
-        self.status, self.detail, self.param = status, detail, param
+    def __init__(self, status: int, detail: str, param: str | None = None, headers: dict[str, str] | None = None):
+        self.status, self.detail, self.param, self.headers = status, detail, param, headers
 
 
 def error_body(detail: str, errors: list[dict] | None = None) -> dict:
@@ -45,13 +46,30 @@ def unprocessable(errors: list[dict]) -> JSONResponse:
 
 
 def allowed_methods(request: Request) -> str:
-    """Every method some route offers on this path: Starlette's 405 lists only the first matching route's."""
-    methods = set()
+    """Every method some route offers on this path (Starlette's 405 lists only the first matching route's),
+    HEAD wherever GET is (head.py answers it)."""
+    methods: set[str] = set()
+    scope = {**request.scope, "method": "GET"}  # HEAD or an invented method must not change what matches
     for route in request.app.router.routes:
-        match, _ = route.matches(request.scope)
+        match, _ = route.matches(scope)
         if match != Match.NONE:
             methods |= getattr(route, "methods", None) or set()
+    if "GET" in methods:
+        methods.add("HEAD")
     return ", ".join(sorted(methods))
+
+
+PATH = re.compile(r"(?<![\w.])/(?:[^\s/]+/)+([^\s/;,)]+)")
+
+
+def without_paths(text: str) -> str:
+    """`/srv/index/builds/x/manifest.json` -> `manifest.json`: messages reaching a client name no paths."""
+    return PATH.sub(r"\1", text)
+
+
+# FastAPI answers 400 "There was an error parsing the body" when json.loads raises something other than a
+# JSON syntax error: RecursionError (deep nesting) or ValueError (an integer past Python's digit limit).
+UNPARSABLE = "body is not valid JSON (nested too deeply, or a number too long)"
 
 
 def install(app: FastAPI) -> None:
@@ -66,12 +84,14 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(request: Request, exc: ApiError):
         errors = [{"param": exc.param, "message": exc.detail}] if exc.param else []
-        return JSONResponse(error_body(exc.detail, errors), status_code=exc.status)
+        return JSONResponse(error_body(exc.detail, errors), status_code=exc.status, headers=exc.headers)
 
     @app.exception_handler(HTTPException)
     async def _http_error(request: Request, exc: HTTPException):
         if exc.status_code == 400 and isinstance(exc.__cause__, UnicodeDecodeError):
             return unprocessable([{"param": "body", "message": "body is not valid JSON (not UTF-8)"}])
+        if exc.status_code == 400 and exc.detail == "There was an error parsing the body":
+            return unprocessable([{"param": "body", "message": UNPARSABLE}])
         headers = exc.headers
         if exc.status_code == 405:
             headers = {**(headers or {}), "Allow": allowed_methods(request)}
