@@ -2,6 +2,7 @@
 
 import logging
 import re
+from collections.abc import Iterator
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -45,12 +46,22 @@ def unprocessable(errors: list[dict]) -> JSONResponse:
     return JSONResponse(error_body(detail, errors), status_code=422)
 
 
-def allowed_methods(request: Request) -> str:
-    """Every method some route offers on this path (Starlette's 405 lists only the first matching route's),
-    HEAD wherever GET is (head.py answers it)."""
-    methods: set[str] = set()
+def _flat(routes: list) -> Iterator:
+    """Routes, with those of included routers (FastAPI keeps them behind an `original_router`) in place."""
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        if inner is not None:
+            yield from _flat(inner.routes)
+        else:
+            yield route
+
+
+def allowed_methods(request: Request, first: str = "") -> str:
+    """Every method some route offers on this path (Starlette's 405 lists only the first matching route's,
+    `first`), HEAD wherever GET is (head.py answers it)."""
+    methods = {m.strip() for m in first.split(",") if m.strip()}
     scope = {**request.scope, "method": "GET"}  # HEAD or an invented method must not change what matches
-    for route in request.app.router.routes:
+    for route in _flat(request.app.router.routes):
         match, _ = route.matches(scope)
         if match != Match.NONE:
             methods |= getattr(route, "methods", None) or set()
@@ -94,7 +105,7 @@ def install(app: FastAPI) -> None:
             return unprocessable([{"param": "body", "message": UNPARSABLE}])
         headers = exc.headers
         if exc.status_code == 405:
-            headers = {**(headers or {}), "Allow": allowed_methods(request)}
+            headers = {**(headers or {}), "Allow": allowed_methods(request, (headers or {}).get("Allow", ""))}
         detail = exc.detail if isinstance(exc.detail, str) else "request failed"
         return JSONResponse(error_body(detail), status_code=exc.status_code, headers=headers)
 
