@@ -66,12 +66,11 @@ def copy_to(base: Path) -> Settings:
 
 def fill(disk: Path) -> Path:
     filler = disk / "filler"
-    with open(filler, "wb") as fh:
-        for size in (1 << 20, 4096, 256, 1):
+    with open(filler, "wb", buffering=0) as fh:
+        for size in (1 << 20, 4096, 1):
             try:
                 while True:
                     fh.write(b"\0" * size)
-                    fh.flush()
             except OSError as err:
                 assert err.errno == errno.ENOSPC
     return filler

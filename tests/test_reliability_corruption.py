@@ -89,7 +89,8 @@ def test_a_corrupted_build_never_seeds_the_next_builds_embedding_cache(index_cop
 
 
 def test_reload_onto_a_corrupted_build_is_409_and_the_old_index_keeps_serving(index_copy, encoders):
-    client = TestClient(build_app(index_copy.model_copy(update={"admin_keys": KEY}), encoders))
+    settings = index_copy.model_copy(update={"admin_keys": KEY, "request_timeout_s": 300})
+    client = TestClient(build_app(settings, encoders))
     before = client.get("/search", params={"q": "choir"}).json()
     build = build_dir(index_copy)
     copy = build.parent / "20990101T000000000000Z-corrupt"
@@ -139,7 +140,8 @@ def test_an_out_of_range_passage_map_is_refused(index_copy, encoders):
 
 
 def test_the_index_follower_logs_a_bad_current_and_keeps_serving(index_copy, encoders, caplog):
-    client = TestClient(build_app(index_copy.model_copy(update={"follow_interval_s": 0.01}), encoders))
+    client = TestClient(build_app(index_copy.model_copy(update={"follow_interval_s": 0.01, "request_timeout_s": 300}),
+                                  encoders))
     assert client.get("/search", params={"q": "choir"}).status_code == 200
     (index_copy.index / "CURRENT").write_bytes(b"\xff\xfe\n")
     for _ in range(3):

@@ -31,7 +31,7 @@ def new_record() -> dict:
 
 
 def admin_client(settings, encoders) -> TestClient:
-    return TestClient(build_app(settings.model_copy(update={"admin_keys": KEY}), encoders),
+    return TestClient(build_app(settings.model_copy(update={"admin_keys": KEY, "request_timeout_s": 300}), encoders),
                       raise_server_exceptions=False)
 
 
@@ -126,20 +126,13 @@ def small_disk(tmp_path):
 def fill(disk: Path) -> Path:
     """Take every free block, so the next write fails with ENOSPC."""
     filler = disk / "filler"
-    with open(filler, "wb") as fh:
-        try:
-            while True:
-                fh.write(b"\0" * (1 << 20))
-                fh.flush()
-        except OSError as err:
-            assert err.errno == errno.ENOSPC
-    with open(filler, "ab") as fh:  # the last partial megabyte too
-        for _ in range(1 << 12):
+    with open(filler, "wb", buffering=0) as fh:
+        for size in (1 << 20, 4096, 1):
             try:
-                fh.write(b"\0" * 256)
-                fh.flush()
-            except OSError:
-                break
+                while True:
+                    fh.write(b"\0" * size)
+            except OSError as err:
+                assert err.errno == errno.ENOSPC
     return filler
 
 
@@ -171,16 +164,16 @@ def test_start_up_on_a_full_disk_serves_the_intact_build_and_says_why_the_edit_w
     (settings.index / PENDING).write_text(str(Path(settings.data).resolve()))
     filler = fill(small_disk)
     log = tmp_path / "server.log"
-    with LiveServer(settings.index, settings.data, log) as server:
-        assert httpx.get(server.base + "/readyz").json()["practices"] == len(practices)
-        assert httpx.get(server.base + "/search", params={"q": "choir"}).status_code == 200
+    with LiveServer(settings.index, settings.data, log, PRACTICE_SEARCH_REQUEST_TIMEOUT_S="120") as server:
+        assert httpx.get(server.base + "/readyz", timeout=60).json()["practices"] == len(practices)
+        assert httpx.get(server.base + "/search", params={"q": "choir"}, timeout=120).status_code == 200
     text = log.read_text()
     assert ("search_service: warning: a pending index edit was not applied (No space left on device); "
             "serving the current build") in text
     assert "Traceback" not in text
     filler.unlink()
     with LiveServer(settings.index, settings.data, log) as server:  # space again: the edit is finished
-        assert httpx.get(server.base + "/readyz").json()["practices"] == len(practices) + 1
+        assert httpx.get(server.base + "/readyz", timeout=60).json()["practices"] == len(practices) + 1
     assert not (settings.index / PENDING).exists()
 
 
