@@ -5,6 +5,7 @@ missing, corrupt or built with another model.
 """
 
 import logging
+import os
 import sys
 from typing import NoReturn
 
@@ -20,7 +21,7 @@ from search_service import access_log, errors
 from search_service.client_address import ClientAddress
 from search_service.head import HeadAsGet
 from search_service.json_errors import JsonErrors
-from search_service.limits import BodySizeLimit, RateLimit, Timeouts, TokenBuckets
+from search_service.limits import BodySizeLimit, HeavySlots, RateLimit, Timeouts, TokenBuckets
 from search_service.metrics import Metrics, MetricsMiddleware
 from search_service.routes import admin, facets, health, practices, search, widget
 from search_service.security import SecurityHeaders
@@ -49,6 +50,8 @@ def build_app(settings: Settings, encoders: list[TextEncoder]) -> FastAPI:
     # add_middleware wraps: the last added runs first. Limits sit inside CORS and the security headers,
     # so a 408/413/429/503 still carries them.
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(HeavySlots, paths=("/similar",), slots=settings.paste_slots or default_slots(),
+                       wait_s=settings.request_timeout_s / 2)
     app.add_middleware(Timeouts, body_s=settings.body_timeout_s, request_s=settings.request_timeout_s)
     app.add_middleware(RateLimit, per_minute=settings.rate_limit_per_minute)
     app.add_middleware(HeadAsGet)
@@ -59,6 +62,10 @@ def build_app(settings: Settings, encoders: list[TextEncoder]) -> FastAPI:
     app.add_middleware(MetricsMiddleware, metrics=metrics)
     app.add_middleware(ClientAddress, trusted_proxies=settings.trusted_proxy_list)
     return app
+
+
+def default_slots() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def _resume(settings: Settings, encoders: list[TextEncoder]) -> None:

@@ -209,3 +209,32 @@ class RateLimit:
                              headers=[(b"retry-after", str(retry).encode())])
             return
         await self.app(scope, receive, send)
+
+
+class HeavySlots:
+    """At most `slots` requests on `paths` (pasted paragraphs: two encoders over 512 tokens each) run at once;
+    the rest wait in line for up to `wait_s`, then get 503 with Retry-After.
+
+    Without a line, a burst of pastes shares the CPU fairly and every one of them, and every search sent
+    meanwhile, finishes late (all 503); with it the first pastes finish on time, the rest are told to retry,
+    and searches, which never wait here, stay answered.
+    """
+
+    def __init__(self, app: ASGIApp, paths: tuple[str, ...], slots: int, wait_s: float):
+        self.app, self.paths, self.wait_s = app, paths, wait_s
+        self.slots = asyncio.Semaphore(slots)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] not in self.paths:
+            await self.app(scope, receive, send)
+            return
+        try:
+            await asyncio.wait_for(self.slots.acquire(), self.wait_s)
+        except TimeoutError:
+            await send_error(send, 503, "too many pasted texts are being compared right now; retry in a few seconds",
+                             headers=[(b"retry-after", b"2")])
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.slots.release()

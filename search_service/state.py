@@ -16,6 +16,7 @@ from indexer.format import IndexLoadError
 from indexer.index import Index
 from indexer.store import current_build
 from ranking import RankingConfig, SearchEngine
+from ranking.lexicon import is_real_word
 from search_service.metrics import Metrics
 from settings import Settings
 
@@ -25,6 +26,7 @@ log = logging.getLogger("search_service")
 def load_engine(settings: Settings, encoders: list[TextEncoder]) -> SearchEngine:
     """Raises IndexLoadError with one sentence when the index is missing, corrupt or for other encoders."""
     index = Index.load(settings.index, {e.name: e.model_id for e in encoders})
+    is_real_word("warm")  # loads the word lists now (about 13 s once), not in the first query's time limit
     try:
         return SearchEngine(index, encoders, RankingConfig.from_settings(settings))
     except (ValueError, KeyError, IndexError, TypeError, RuntimeError) as err:

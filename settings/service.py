@@ -36,6 +36,10 @@ class ServiceSettings(BaseSettings):
     trusted_proxies: str = Field(
         "", description="comma-separated proxy addresses or networks whose X-Forwarded-For is believed; empty = none"
     )
+    paste_slots: int = Field(
+        0, ge=0, le=256,
+        description="POST /similar requests computed at once (the rest wait, then 503); 0 = one per core",
+    )
     admin_failures_per_minute: int = Field(
         10, ge=1, le=10_000, description="failed admin key attempts per client per minute before 429"
     )
