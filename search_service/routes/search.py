@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query, Response
 
 from search_service.deps import EngineDep
 from search_service.errors import ApiError
+from search_service.paste import bounded_paste
 from search_service.schemas import PUBLIC_ERRORS, SearchBody, SearchResponse, SimilarBody, json_response
 
 router = APIRouter(tags=["search"], responses=PUBLIC_ERRORS)
@@ -38,5 +39,8 @@ def similar_text(engine: EngineDep, body: SimilarBody) -> Response:
     if not body.text.strip():
         raise ApiError(422, "text must not be blank", "text")
     filters = body.filters()
-    page = engine.search(body.text, "hybrid", filters, body.limit, body.offset)
+    splitter = next(iter(engine.encoders.values())).tokenizer
+    text = bounded_paste(body.text, splitter, int(engine.index.manifest["passage_tokens"]),
+                         engine.index.keyword.vocabulary)
+    page = engine.search(text, "hybrid", filters, body.limit, body.offset)
     return json_response(SearchResponse.from_page(page, body.text, "hybrid", body.limit, body.offset))
