@@ -7,6 +7,8 @@ so 5,000 characters of made-up words (many word pieces each) would be 24 passage
   meaning to compare: it keeps its first passage only.
 - Any other paste keeps at most MAX_PASSAGES passages, spread evenly over it, so a long text is still
   compared as a whole.
+- A typed query (30 words or fewer) keeps its first passage, and every passage at most MAX_PASSAGE_CHARS
+  characters: one made-up "word" of 5,000 digits is one word piece to the splitter but a thousand to e5.
 
 The word test reads the first SAMPLE_WORDS words, the ones the language guess reads too (cached lookups).
 """
@@ -18,6 +20,7 @@ from ranking.lexicon import WORD, is_real_word
 
 PASTED_WORDS = 30  # ranking/query.py: more words than this is a pasted paragraph
 MAX_PASSAGES = 8  # a real 5,000-character description splits into about 9
+MAX_PASSAGE_CHARS = 1000  # 128 word pieces of real text are 500-700 characters
 SAMPLE_WORDS = 64
 MIN_KNOWN_SHARE = 0.5
 
@@ -30,12 +33,11 @@ def mostly_unknown(words: list[str], vocabulary: dict[str, int]) -> bool:
 
 def bounded_paste(text: str, tokenizer: Any, window: int, vocabulary: dict[str, int]) -> str:
     words = WORD.findall(text)
-    if len(words) <= PASTED_WORDS:
-        return text
-    keep = 1 if mostly_unknown(words, vocabulary) else MAX_PASSAGES
+    # a typed query that needs more than one passage is made of giant tokens or digits: it keeps one too
+    keep = MAX_PASSAGES if len(words) > PASTED_WORDS and not mostly_unknown(words, vocabulary) else 1
     spans = split_passages(text, tokenizer, window)
-    if len(spans) <= keep:
+    chosen = spans if len(spans) <= keep else [spans[int(i * len(spans) / keep)] for i in range(keep)]
+    pieces = [text[start:end][:MAX_PASSAGE_CHARS] for start, end in chosen]
+    if len(chosen) == len(spans) and all(len(p) == end - start for p, (start, end) in zip(pieces, chosen, strict=True)):
         return text
-    step = len(spans) / keep
-    chosen = [spans[int(i * step)] for i in range(keep)]
-    return "\n".join(text[start:end] for start, end in chosen)
+    return "\n".join(pieces)
