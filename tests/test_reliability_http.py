@@ -172,3 +172,26 @@ def test_error_bodies_stay_json_for_every_route(client):
     """The whole shape once: a 404, a 405 and a 422 are all {"detail", "errors"} JSON."""
     for response in (client.get("/nope"), client.put("/healthz"), client.get("/search", params={"limit": "x"})):
         assert json.loads(response.content).keys() == {"detail", "errors"}
+
+
+# row 1: what one pasted text may cost
+def test_a_paste_of_made_up_words_keeps_one_passage_and_real_text_is_untouched(encoders, built_index):
+    import random
+    import string
+
+    from indexer.corpus import load_corpus
+    from search_service.paste import MAX_PASSAGE_CHARS, bounded_paste
+
+    rng = random.Random(3)
+    junk = " ".join("".join(rng.choice(string.ascii_lowercase) for _ in range(rng.randint(6, 12)))
+                    for _ in range(600))[:5000]
+    tokenizer = encoders[0].tokenizer
+    bounded = bounded_paste(junk, tokenizer, 128, {})
+    assert junk.startswith(bounded) and len(bounded) <= MAX_PASSAGE_CHARS
+    assert len(bounded_paste("0" * 5000, tokenizer, 128, {})) == MAX_PASSAGE_CHARS
+    for practice in load_corpus(built_index.data):
+        assert bounded_paste(practice.description, tokenizer, 128, {}) == practice.description
+    long_real = " ".join(p.description for p in load_corpus(built_index.data))[:5000]
+    kept = bounded_paste(long_real, tokenizer, 128, {})
+    assert 8 * 300 < len(kept) < len(long_real)  # eight passages spread over the text, not the first one
+    assert kept.split("\n")[-1] in long_real[len(long_real) // 2:]
