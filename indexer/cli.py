@@ -173,3 +173,8 @@ def main(argv: list[str] | None = None) -> int:
     except UnicodeDecodeError as err:
         print(f"indexer: file is not UTF-8 text: {err}", file=sys.stderr)
         return 2
+    except OSError as err:  # disk full, read-only directory: nothing was changed (updates roll back)
+        print(
+            f"indexer: {err.strerror or type(err).__name__}: {err.filename or ''}; nothing was changed", file=sys.stderr
+        )
+        return 1

@@ -38,12 +38,22 @@ def writer_lock(index_dir: Path) -> Iterator[None]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
+class BadPointer(OSError):
+    """CURRENT holds something that is not a build name (not UTF-8, a path, control characters)."""
+
+
 def current_build(index_dir: Path) -> Path | None:
-    """The build directory CURRENT names, or None when there is no index yet."""
+    """The build directory CURRENT names, or None when there is no index yet; BadPointer when CURRENT is
+    unreadable as a name (an OSError, so every caller that survives an I/O error survives this too)."""
     pointer = index_dir / POINTER
     if not pointer.is_file():
         return None
-    name = pointer.read_text(encoding="utf-8").strip()
+    try:
+        name = pointer.read_bytes().decode("utf-8").strip()
+    except UnicodeDecodeError:
+        raise BadPointer(f"{POINTER} is not UTF-8") from None
+    if name in (".", "..") or "/" in name or "\\" in name or not name.isprintable():
+        raise BadPointer(f"{POINTER} does not hold a build name")
     return index_dir / BUILDS / name if name else None
 
 

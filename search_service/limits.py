@@ -43,6 +43,10 @@ async def send_error(
     await send({"type": "http.response.body", "body": body})
 
 
+# After a 413 the connection is closed (uvicorn closes it when the answer says so): kept open, the server
+# would go on reading and discarding whatever the client still sends, with no time limit.
+CLOSE = [(b"connection", b"close")]
+
 # A client that sends its whole body before reading the answer (urllib, most scripts) gets a broken pipe,
 # not the 413, if the server closes first; so bodies up to this size are read and thrown away first.
 DRAIN_MAX_BYTES = 8 * 1024 * 1024
@@ -73,9 +77,9 @@ class BodySizeLimit:
                 try:
                     await drain(receive)
                 except HTTPException as err:  # the body stalled (408): that is the answer then
-                    await send_error(send, err.status_code, str(err.detail))
+                    await send_error(send, err.status_code, str(err.detail), headers=CLOSE)
                     return
-            await send_error(send, 413, detail, "body")
+            await send_error(send, 413, detail, "body", headers=CLOSE)
             return
         received = 0
 
@@ -85,7 +89,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_bytes:
-                    raise HTTPException(413, detail)
+                    raise HTTPException(413, detail, headers={"Connection": "close"})
             return message
 
         await self.app(scope, limited_receive, send)
@@ -119,7 +123,9 @@ class Timeouts:
             try:
                 message = await asyncio.wait_for(receive(), max(0.0, body_deadline - loop.time()))
             except TimeoutError:
-                raise HTTPException(408, f"request body not received within {self.body_s:g} s") from None
+                raise HTTPException(
+                    408, f"request body not received within {self.body_s:g} s", headers={"Connection": "close"}
+                ) from None
             body_done = message["type"] != "http.request" or not message.get("more_body", False)
             return message
 
@@ -148,39 +154,102 @@ class Timeouts:
             task.exception()  # retrieved, so asyncio does not log it as never retrieved
 
 
-class RateLimit:
-    """A token bucket per client address on public routes: `per_minute` a minute on average, bursts up to that.
+class TokenBuckets:
+    """One token bucket per client: `per_minute` a minute on average, bursts up to that; the longest-idle
+    clients are forgotten past `max_clients`, so memory stays bounded whatever the addresses."""
 
-    In memory and per process: with N workers a client may get up to N times the limit (set a strict one at
-    the reverse proxy). Behind a proxy, run uvicorn with --proxy-headers so the address is the client's.
-    """
-
-    def __init__(self, app: ASGIApp, per_minute: int, max_clients: int = 10_000):
-        self.app, self.capacity, self.max_clients = app, float(per_minute), max_clients
+    def __init__(self, per_minute: int, max_clients: int = 10_000):
+        self.capacity, self.max_clients = float(per_minute), max_clients
         self.rate = per_minute / 60.0  # tokens per second
         self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()  # client -> (tokens, last seen)
 
-    def _take(self, client: str) -> float:
-        """0 when the request may go ahead, else the seconds until a token is back."""
-        now = time.monotonic()
+    def _tokens(self, client: str, now: float) -> float:
         tokens, last = self.buckets.pop(client, (self.capacity, now))
-        tokens = min(self.capacity, tokens + (now - last) * self.rate)
-        wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
-        self.buckets[client] = (tokens - 1 if wait == 0 else tokens, now)  # most recent last
+        return min(self.capacity, tokens + (now - last) * self.rate)
+
+    def _store(self, client: str, tokens: float, now: float) -> None:
+        self.buckets[client] = (tokens, now)  # most recent last
         if len(self.buckets) > self.max_clients:
-            self.buckets.popitem(last=False)  # forget the longest-idle client
+            self.buckets.popitem(last=False)
+
+    def take(self, client: str) -> float:
+        """0 when the request may go ahead (a token is spent), else the seconds until a token is back."""
+        now = time.monotonic()
+        tokens = self._tokens(client, now)
+        wait = 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+        self._store(client, tokens - 1 if wait == 0 else tokens, now)
         return wait
 
+    def wait(self, client: str) -> float:
+        """Like take, but spends nothing: the seconds until `client` has a token (0 if it has one)."""
+        now = time.monotonic()
+        tokens = self._tokens(client, now)
+        self._store(client, tokens, now)
+        return 0.0 if tokens >= 1 else (1 - tokens) / self.rate
+
+
+def client_of(scope: Scope) -> str:
+    return (scope.get("client") or ("unknown", 0))[0]
+
+
+def retry_after(wait: float) -> int:
+    return max(1, math.ceil(wait))
+
+
+class RateLimit:
+    """A token bucket per client address on public routes (429 with Retry-After).
+
+    In memory and per process: with N workers a client may get up to N times the limit (set a strict one at
+    the reverse proxy). The address is the peer's, or the forwarded one from a trusted proxy only
+    (client_address.py).
+    """
+
+    def __init__(self, app: ASGIApp, per_minute: int, max_clients: int = 10_000):
+        self.app = app
+        self.buckets = TokenBuckets(per_minute, max_clients)
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not self.rate or not is_public(scope):
+        if scope["type"] != "http" or not self.buckets.rate or not is_public(scope):
             await self.app(scope, receive, send)
             return
-        client = (scope.get("client") or ("unknown", 0))[0]
-        wait = self._take(client)
+        wait = self.buckets.take(client_of(scope))
         if wait:
-            retry = max(1, math.ceil(wait))
+            retry = retry_after(wait)
             await send_error(
                 send, 429, f"too many requests; retry after {retry} s", headers=[(b"retry-after", str(retry).encode())]
             )
             return
         await self.app(scope, receive, send)
+
+
+class HeavySlots:
+    """At most `slots` requests on `paths` (pasted paragraphs: two encoders over 512 tokens each) run at once;
+    the rest wait in line for up to `wait_s`, then get 503 with Retry-After.
+
+    Without a line, a burst of pastes shares the CPU fairly and every one of them, and every search sent
+    meanwhile, finishes late (all 503); with it the first pastes finish on time, the rest are told to retry,
+    and searches, which never wait here, stay answered.
+    """
+
+    def __init__(self, app: ASGIApp, paths: tuple[str, ...], slots: int, wait_s: float):
+        self.app, self.paths, self.wait_s = app, paths, wait_s
+        self.slots = asyncio.Semaphore(slots)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] not in self.paths:
+            await self.app(scope, receive, send)
+            return
+        try:
+            await asyncio.wait_for(self.slots.acquire(), self.wait_s)
+        except TimeoutError:
+            await send_error(
+                send,
+                503,
+                "too many pasted texts are being compared right now; retry in a few seconds",
+                headers=[(b"retry-after", b"2")],
+            )
+            return
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.slots.release()

@@ -34,9 +34,21 @@ class Metrics:
         self.build.info({"build_id": str(engine.index.build_id), "model": models})
 
 
+# Label values must come from a fixed set: every new value is a new time series, kept forever, so a client
+# inventing methods or paths would grow /metrics and the process without bound.
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS", "PATCH"})
+
+
 def _route(scope: Scope) -> str:
+    """The route's template (`/practices/{practice_id}`), never the raw path; "unmatched" for the rest."""
     route = scope.get("route")
-    return getattr(route, "path", None) or "unmatched"
+    path = getattr(route, "path", None)
+    return path if isinstance(path, str) else "unmatched"
+
+
+def _method(scope: Scope) -> str:
+    method = scope.get("method", "")
+    return method if method in METHODS else "other"
 
 
 class MetricsMiddleware:
@@ -58,6 +70,6 @@ class MetricsMiddleware:
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            route, method = _route(scope), scope["method"]
+            route, method = _route(scope), _method(scope)
             self.metrics.requests.labels(method, route, str(status["code"])).inc()
             self.metrics.latency.labels(method, route).observe(time.perf_counter() - start)

@@ -1,7 +1,10 @@
 """Request and response models: the JSON shapes of the public API (see docs/api-contract.md)."""
 
+from typing import Any
+
 from fastapi import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from ranking import Filters, Hit, Mode, Page
 from ranking.facets import Facets
@@ -11,6 +14,8 @@ MAX_Q = 500
 MAX_TEXT = 5000
 MAX_LIMIT = 50
 
+INTEGERS = ("limit", "offset", "year_from", "year_to")
+
 
 class FilterFields(Filters):
     """The engine's filter model itself (one definition, one validation), plus paging."""
@@ -19,6 +24,15 @@ class FilterFields(Filters):
 
     limit: int = Field(10, ge=1, le=MAX_LIMIT)
     offset: int = Field(0, ge=0, le=10_000)
+
+    @field_validator(*INTEGERS, mode="before")
+    @classmethod
+    def _no_boolean_integers(cls, value: Any) -> Any:
+        """Lax parsing would take JSON `true` as 1; an integer parameter must be an integer (or its digits in
+        a query string)."""
+        if isinstance(value, bool):
+            raise PydanticCustomError("int_type", "must be an integer, not true/false")
+        return value
 
     def filters(self) -> Filters:
         """The filter fields alone (already validated), as the engine takes them."""
@@ -249,9 +263,18 @@ ADMIN_ERRORS: dict[int | str, dict] = {
     403: _error("wrong X-API-Key"),
     404: _error("admin routes are off (no PRACTICE_SEARCH_ADMIN_KEYS), or no such practice"),
     408: PUBLIC_ERRORS[408],
-    409: _error("the index on disk is unusable; the previous index is still serving"),
+    409: _error(
+        "the index on disk is unusable, or the corpus file is missing or not the one the serving build "
+        "indexes; nothing was changed and the previous index is still serving"
+    ),
     413: PUBLIC_ERRORS[413],
     422: PUBLIC_ERRORS[422],
+    429: _error(
+        "too many failed admin attempts from this client",
+        headers={"Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}},
+    ),
+    503: _error("the index directory or corpus file is not writable, or an I/O error; nothing was changed"),
+    507: _error("no space left on the disk of the index or the corpus; nothing was changed"),
 }
 
 

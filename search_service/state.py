@@ -16,6 +16,7 @@ from indexer.format import IndexLoadError
 from indexer.index import Index
 from indexer.store import current_build
 from ranking import RankingConfig, SearchEngine
+from ranking.lexicon import is_real_word
 from search_service.metrics import Metrics
 from settings import Settings
 
@@ -25,7 +26,16 @@ log = logging.getLogger("search_service")
 def load_engine(settings: Settings, encoders: list[TextEncoder]) -> SearchEngine:
     """Raises IndexLoadError with one sentence when the index is missing, corrupt or for other encoders."""
     index = Index.load(settings.index, {e.name: e.model_id for e in encoders})
-    return SearchEngine(index, encoders, RankingConfig.from_settings(settings))
+    is_real_word("warm")  # loads the word lists now (about 13 s once), not in the first query's time limit
+    try:
+        return SearchEngine(index, encoders, RankingConfig.from_settings(settings))
+    except (ValueError, KeyError, IndexError, TypeError, RuntimeError) as err:
+        # files that pass their checksums can still disagree with each other (a hand-edited manifest)
+        reason = str(err).splitlines()[0] if str(err) else ""
+        raise IndexLoadError(
+            f"index build {index.build_id} is inconsistent ({type(err).__name__}: {reason}); "
+            "rebuild with `indexer build`."
+        ) from None
 
 
 @dataclass
@@ -58,7 +68,10 @@ class ServiceState:
         self._checked_at = now
         try:
             build = current_build(Path(self.settings.index))
-        except OSError:
+        except OSError as err:
+            if self._seen != "unreadable":  # logged once, not at every interval
+                self._seen = "unreadable"
+                log.warning("index CURRENT unreadable (%s); previous index still serving", err)
             return
         if build is None or build.name in (self.engine.index.build_id, self._seen):
             return
@@ -72,5 +85,9 @@ class ServiceState:
             self.reload()
         except IndexLoadError as err:
             log.warning("index build %s not loaded, previous index still serving: %s", name, err)
+        except Exception as err:  # a daemon thread's exception would only reach stderr as a traceback
+            log.warning(
+                "index build %s not loaded (%s: %s), previous index still serving", name, type(err).__name__, err
+            )
         finally:
             self.write_lock.release()

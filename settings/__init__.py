@@ -9,6 +9,9 @@ field lives beside its neighbours; README.md's settings table is checked against
 defaults (tests/test_settings_documented.py).
 """
 
+import difflib
+import os
+
 from pydantic import ValidationError
 from pydantic_settings import SettingsConfigDict
 
@@ -17,7 +20,11 @@ from settings.indexing import IndexingSettings
 from settings.ranking import RankingSettings
 from settings.service import ServiceSettings
 
-__all__ = ["Settings", "SettingsError", "load_settings", "packaged_model_path"]
+__all__ = ["Settings", "SettingsError", "load_settings", "packaged_model_path", "unknown_variables"]
+
+PREFIX = "PRACTICE_SEARCH_"
+# PRACTICE_SEARCH_* names that are not settings but are used next to them (the acceptance checks' app choice)
+NOT_SETTINGS = frozenset({"PRACTICE_SEARCH_APP"})
 
 
 def packaged_model_path() -> str:
@@ -50,3 +57,17 @@ def load_settings() -> Settings:
             for e in err.errors()
         )
         raise SettingsError(reason) from None
+
+
+def unknown_variables(environ: dict[str, str] | None = None) -> list[str]:
+    """One warning per PRACTICE_SEARCH_* variable that is no setting (a typo such as ..._ADMIN_KEY would
+    otherwise turn a feature off without a word), with the closest real name."""
+    environ = dict(os.environ if environ is None else environ)
+    known = {PREFIX + name.upper() for name in Settings.model_fields}
+    warnings = []
+    for name in sorted(environ):
+        if name.startswith(PREFIX) and name not in known and name not in NOT_SETTINGS:
+            close = difflib.get_close_matches(name, sorted(known), n=1, cutoff=0.85)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            warnings.append(f"unknown setting {name} ignored{hint}")
+    return warnings
