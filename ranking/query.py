@@ -17,6 +17,7 @@ from typing import Any
 from ranking.lexicon import guess_language
 
 EMBED_TOKENS = 192
+EMBED_CHARS = 1200  # about what 192 English word pieces span
 
 
 @dataclass(frozen=True)
@@ -27,9 +28,11 @@ class Query:
 
 
 def embeddable(text: str, tokenizer: Any) -> str:
-    """The text up to the end of its EMBED_TOKENS-th word piece (all of it when shorter)."""
+    """The text up to the end of its EMBED_TOKENS-th word piece, and at most EMBED_CHARS characters (a
+    5,000-digit "word" is one unknown piece to MiniLM but hundreds of tokens to e5)."""
     if len(text) <= EMBED_TOKENS:  # no piece is shorter than a character: short texts need no tokenising
         return text
+    text = text[:EMBED_CHARS]
     offsets = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)["offset_mapping"]
     return text if len(offsets) <= EMBED_TOKENS else text[: offsets[EMBED_TOKENS - 1][1]]
 
