@@ -7,8 +7,11 @@
         passages.json             [{practice, field, start, end}]: the text behind each vector row
         passage_practice.npy      int32 (rows,): vector row -> practice position
         text_hashes.json          sha256 of each row's embedded text (the embedding cache key)
-        encoders/<name>/vectors.npy    float32 (rows, dim), unit length, one file per encoder
-        encoders/<name>/vectors.faiss  the FAISS index over those vectors
+        vectors.npy, vectors.faiss     MiniLM's vectors (float32 (rows, dim), unit length) and their FAISS
+                                       index, at the names format 1 gave them, so tools and checks written
+                                       for one-encoder builds find them where they were
+        encoders/<name>/vectors.npy    the same for every other encoder (e5: encoders/e5/)
+        encoders/<name>/vectors.faiss
         bm25/                     the keyword index (see keyword.py)
 
 Both the writer (build.py) and the readers (index.py, the build cache) go through these functions,
@@ -43,12 +46,19 @@ class IndexLoadError(Exception):
     """The index cannot be used as it is; the message is one sentence for the operator."""
 
 
+ROOT_ENCODER = "minilm"  # the encoder of format 1: its files keep their names at the build's root
+
+
+def _encoder_folder(build: Path, encoder: str) -> Path:
+    return build if encoder == ROOT_ENCODER else build / ENCODERS / encoder
+
+
 def vectors_file(build: Path, encoder: str) -> Path:
-    return build / ENCODERS / encoder / VECTORS
+    return _encoder_folder(build, encoder) / VECTORS
 
 
 def faiss_file(build: Path, encoder: str) -> Path:
-    return build / ENCODERS / encoder / FAISS
+    return _encoder_folder(build, encoder) / FAISS
 
 
 def resolve_build(path: Path) -> Path:
@@ -185,7 +195,7 @@ def write_arrays(
     np.save(folder / PASSAGE_PRACTICE, passage_practice, allow_pickle=False)
     (folder / TEXT_HASHES).write_text(json.dumps(text_hashes), encoding="utf-8")
     for name, matrix in vectors.items():
-        vectors_file(folder, name).parent.mkdir(parents=True)
+        vectors_file(folder, name).parent.mkdir(parents=True, exist_ok=True)
         np.save(vectors_file(folder, name), matrix, allow_pickle=False)
         faiss.write_index(indexes[name], str(faiss_file(folder, name)))
 

@@ -148,8 +148,8 @@ def test_manifest_describes_the_build(index, encoders, built_index):
     on_disk = {str(f.relative_to(index.path)) for f in index.path.rglob("*") if f.is_file()} - {"manifest.json"}
     assert set(m["files"]) == on_disk
     assert {
-        "encoders/minilm/vectors.npy",
-        "encoders/minilm/vectors.faiss",
+        "vectors.npy",
+        "vectors.faiss",
         "encoders/e5/vectors.npy",
         "encoders/e5/vectors.faiss",
         "practices.jsonl",
