@@ -6,10 +6,9 @@ from the same numbers the JSON reports give -- under the page's strict CSP, with
 the X-API-Key header, never in a URL.
 
 Chromium is Debian's (/usr/bin/chromium; scripts/test installs it): without it these tests skip locally
-and fail under CI=true, as tests/test_widget_browser.py does.
+and fail under CI=true, as tests/test_widget_browser.py does; the browser is the session's (tests/widget_harness.py).
 """
 
-import os
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -24,42 +23,8 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 TIMEOUT_MS = 20_000
 UNMET = ["zxqv blorf quantum spaceport", "zxqv blorf quantum spaceport", "interplanetary spaceport tax"]
-
-
-def _unavailable(reason: str) -> None:
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true: browser tests must run)", pytrace=False)
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError as err:
-        _unavailable(f"playwright is not installed: {err}")
-    if not Path(CHROMIUM).exists():
-        _unavailable(f"{CHROMIUM} is missing (apt-get install chromium)")
-    pw = sync_playwright().start()
-    try:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-    except Exception as err:  # noqa: BLE001 - any launch failure means "no browser here"
-        pw.stop()
-        _unavailable(f"Chromium could not be started: {str(err).splitlines()[0]}")
-    yield chromium
-    chromium.close()
-    pw.stop()
 
 
 class CitySite:
@@ -147,7 +112,7 @@ def _wait_counted(server, key: str, at_least: int) -> dict:
 def test_opening_a_result_in_the_widget_is_reported(server, page):
     page, problems = page
     page.goto(server.base + "/")
-    box = page.locator("[role=searchbox]")
+    box = page.locator("input[role=combobox]")
     box.fill("music without language")
     box.press("Enter")
     first = page.locator(".ps-result .ps-open").first
@@ -171,7 +136,7 @@ def test_a_widget_embedded_on_another_site_reports_opens_through_cors(server, si
         f"<script src='{server.base}/widget.js'></script></body></html>"
     ).encode()
     page.goto(site.origin + "/city.html")
-    box = page.locator("[role=searchbox]")
+    box = page.locator("input[role=combobox]")
     box.fill("welcoming newcomers to the city")
     box.press("Enter")
     first = page.locator(".ps-result .ps-open").first

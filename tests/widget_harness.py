@@ -11,17 +11,15 @@ tests skip locally but fail under CI=true, so CI can never pass without running 
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import threading
-import time
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from live_server import LiveServer
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = ROOT / "tests" / "fixtures" / "widget_practices.jsonl"
@@ -49,20 +47,6 @@ def _unavailable(reason: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (CI=true: browser tests must run)", pytrace=False)
     pytest.skip(reason)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _healthz(base: str) -> int:
-    try:
-        with urllib.request.urlopen(base + "/healthz", timeout=2) as resp:
-            return resp.status
-    except OSError:
-        return 0
 
 
 @pytest.fixture(scope="session")
@@ -144,66 +128,26 @@ def service(browser, tmp_path_factory, site):
     """Build an index from the fixture corpus and run the real service on it; yields its base URL."""
     tmp = tmp_path_factory.mktemp("widget-service")
     index = tmp / "index"
-    env = dict(
-        os.environ,
-        HF_HUB_OFFLINE="1",
-        PRACTICE_SEARCH_INDEX=str(index),
-        PRACTICE_SEARCH_DATA=str(FIXTURE),
-        PRACTICE_SEARCH_CORS_ORIGINS=site.origin,
+    settings = {
+        "PRACTICE_SEARCH_CORS_ORIGINS": site.origin,
         # every browser test shares this service from one address: its rate limit is tested elsewhere
-        PRACTICE_SEARCH_RATE_LIMIT_PER_MINUTE="0",
+        "PRACTICE_SEARCH_RATE_LIMIT_PER_MINUTE": "0",
         # a cold engine on a busy 2-core machine: the first queries may take more than the default 10 s
-        PRACTICE_SEARCH_REQUEST_TIMEOUT_S="60",
-    )
+        "PRACTICE_SEARCH_REQUEST_TIMEOUT_S": "60",
+    }
     build = subprocess.run(
         [sys.executable, "-m", "indexer", "build", "--data", str(FIXTURE), "--out", str(index)],
         cwd=ROOT,
-        env=env,
+        env={**os.environ, "HF_HUB_OFFLINE": "1", **settings},
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert build.returncode == 0, f"indexer build failed:\n{build.stderr[-3000:]}"
-
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    log_path = tmp / "service.log"
-    with open(log_path, "w+", encoding="utf-8") as log:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "search_service.app:create_app",
-                "--factory",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            deadline = time.monotonic() + 120
-            while _healthz(base) != 200:
-                if proc.poll() is not None:
-                    pytest.fail(f"service exited ({proc.returncode}):\n{log_path.read_text()[-3000:]}")
-                if time.monotonic() > deadline:
-                    pytest.fail(f"service not healthy within 120 s:\n{log_path.read_text()[-3000:]}")
-                time.sleep(0.3)
-            # Warm up (encoders, word lists) so the first test does not pay for it.
-            urllib.request.urlopen(base + "/search?q=warm+up", timeout=120).read()
-            yield base
-        finally:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
+    with LiveServer(index, FIXTURE, tmp / "service.log", **settings) as server:
+        # Warm up (encoders, word lists) so the first test does not pay for it.
+        urllib.request.urlopen(server.base + "/search?q=warm+up", timeout=120).read()
+        yield server.base
 
 
 class Watch:
