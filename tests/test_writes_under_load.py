@@ -10,7 +10,18 @@ import pytest
 from live_server import ROOT, LiveServer
 
 KEY = "w" * 16 + "-editor-key-" + "9" * 16
-SEARCH_KEYS = {"query", "mode", "total", "limit", "offset", "close_match", "corrections", "notice", "query_id", "results"}
+SEARCH_KEYS = {
+    "query",
+    "mode",
+    "total",
+    "limit",
+    "offset",
+    "close_match",
+    "corrections",
+    "notice",
+    "query_id",
+    "results",
+}
 READ_SECONDS_MAX = 240  # a bound on the whole run, whatever the machine
 
 
