@@ -3,6 +3,7 @@ HEAD and Allow, JSON errors everywhere, strict integers, admin auth before the b
 
 import asyncio
 import json
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -156,7 +157,9 @@ async def _record_client(scope, receive, send):
 )
 def test_client_address(trusted, client, forwarded, seen):
     scope = {"type": "http", "client": client, "headers": [(b"x-forwarded-for", forwarded)]}
-    asyncio.run(ClientAddress(_record_client, trusted)(scope, None, None))
+    # its own thread: a session's Playwright (browser tests) keeps an event loop running in this one
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, ClientAddress(_record_client, trusted)(scope, None, None)).result()
     assert scope["seen"] == seen
 
 
