@@ -216,6 +216,11 @@ def evaluate(
             run_queries(engine_for(index, cfg), queries, "hybrid"), main_groups
         )
 
+    no_topics = dataclasses.replace(config, topic_weight=0.0)
+    fusion[f"{config.fusion} kw={config.keyword_weight:g}, no topic signal"] = group_scores(
+        run_queries(engine_for(index, no_topics), queries, "hybrid"), main_groups
+    )
+
     say("encoders")
     names = list(index.dense)
     subsets = [[n] for n in names] + ([names] if len(names) > 1 else [])

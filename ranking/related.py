@@ -19,28 +19,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.index import Index
-from indexer.schema import Practice
-from indexer.topics import TOPICS
+from ranking.practice_vectors import topic_matrix
 
-CANDIDATES = 200  # most related practices diversified per request
+CANDIDATES = 50  # most related practices diversified per request
 PAIR_SAMPLE = 2000  # practices whose pairs set an encoder's mean and spread (all of them in small corpora)
-
-
-def centroids(vectors: np.ndarray, passage_practice: np.ndarray, n_practices: int) -> np.ndarray:
-    """float32 (n_practices, dim), unit length."""
-    sums = np.zeros((n_practices, vectors.shape[1]), dtype=np.float64)
-    np.add.at(sums, passage_practice, vectors)
-    norms = np.linalg.norm(sums, axis=1, keepdims=True)
-    return (sums / np.maximum(norms, 1e-12)).astype(np.float32)
-
-
-def topic_matrix(practices: list[Practice]) -> np.ndarray:
-    """float32 (n_practices, n_topics): 1 where the practice has the topic."""
-    column = {t: i for i, t in enumerate(TOPICS)}
-    matrix = np.zeros((len(practices), len(TOPICS)), dtype=np.float32)
-    for row, practice in enumerate(practices):
-        matrix[row, [column[t] for t in practice.topics]] = 1.0
-    return matrix
 
 
 def _pair_spread(c: np.ndarray) -> tuple[float, float]:
@@ -66,20 +48,24 @@ def mmr(
     """Pick up to `limit` candidates (row indices) by maximal marginal relevance.
 
     Within the first `capped_top` picks no city appears more than `city_cap` times, unless no other
-    candidate is left."""
+    candidate is left. Ties go to the earlier candidate."""
+    n = len(relevance)
+    city = np.unique(np.asarray(cities, dtype=object), return_inverse=True)[1] if n else np.zeros(0, dtype=np.int64)
+    per_city = np.zeros(int(city.max()) + 1 if n else 0, dtype=np.int64)
+    available = np.ones(n, dtype=bool)
+    redundancy = np.zeros(n, dtype=np.float64)  # highest similarity to a chosen candidate (0 before the first)
     chosen: list[int] = []
-    remaining = list(range(len(relevance)))
-    while remaining and len(chosen) < limit:
-        redundancy = similarity[np.ix_(remaining, chosen)].max(axis=1) if chosen else np.zeros(len(remaining))
-        gain = lam * relevance[remaining] - (1 - lam) * redundancy
-        order = [remaining[i] for i in np.argsort(-gain, kind="stable")]
-        pick = order[0]
+    while len(chosen) < min(limit, n):
+        gain = np.where(available, lam * relevance - (1 - lam) * redundancy, -np.inf)
         if len(chosen) < capped_top:
-            used = [cities[c] for c in chosen]
-            allowed = [c for c in order if used.count(cities[c]) < city_cap]
-            pick = allowed[0] if allowed else pick
+            uncapped = available & (per_city[city] < city_cap)
+            if uncapped.any():
+                gain = np.where(uncapped, gain, -np.inf)
+        pick = int(np.argmax(gain))
         chosen.append(pick)
-        remaining.remove(pick)
+        available[pick] = False
+        per_city[city[pick]] += 1
+        redundancy = similarity[:, pick] if len(chosen) == 1 else np.maximum(redundancy, similarity[:, pick])
     return chosen
 
 
@@ -91,35 +77,48 @@ class RelatedPage:
 
 
 class RelatedPractices:
-    def __init__(self, index: Index, topic_weight: float, duplicate_threshold: float, mmr_lambda: float):
-        n = len(index.practices)
-        self._centroids = [centroids(np.asarray(d.vectors), index.passage_practice, n) for d in index.dense.values()]
-        self._spread = [_pair_spread(c) for c in self._centroids]
+    def __init__(
+        self,
+        index: Index,
+        centroids: dict[str, np.ndarray],
+        topic_weight: float,
+        duplicate_threshold: float,
+        mmr_lambda: float,
+    ):
+        per_encoder = list(centroids.values())
+        spread = [_pair_spread(c) for c in per_encoder]
+        # The mean of z-scored cosines is one dot product: left rows are scaled by 1 / (E * std), less the means.
+        e = len(per_encoder)
+        self._left = np.hstack([c / (e * std) for c, (_, std) in zip(per_encoder, spread, strict=True)])
+        self._right = np.hstack(per_encoder)
+        self._offset = float(sum(mean / (e * std) for mean, std in spread))
         self._topics = topic_matrix(index.practices)
+        self._topic_counts = self._topics.sum(axis=1)
         self._cities = [p.city for p in index.practices]
         self.topic_weight, self.duplicate_threshold, self.mmr_lambda = topic_weight, duplicate_threshold, mmr_lambda
 
-    def similarity(self, rows: np.ndarray | int) -> np.ndarray:
-        """Mean over encoders of the z-scored centroid cosines of `rows` against every practice."""
-        return np.mean(
-            [(c[rows] @ c.T - mean) / std for c, (mean, std) in zip(self._centroids, self._spread, strict=True)], axis=0
-        )
+    def similarity(self, rows: np.ndarray | int, against: np.ndarray | None = None) -> np.ndarray:
+        """Mean over encoders of the z-scored centroid cosines of `rows` against `against` (every practice)."""
+        right = self._right if against is None else self._right[against]
+        return self._left[rows] @ right.T - self._offset
 
-    def scores(self, source: int) -> np.ndarray:
+    def scores(self, source: int, similarity: np.ndarray | None = None) -> np.ndarray:
         shared = self._topics @ self._topics[source]
-        union = self._topics.sum(axis=1) + self._topics[source].sum() - shared
-        return self.similarity(source) + self.topic_weight * shared / np.maximum(union, 1.0)
+        union = self._topic_counts + self._topic_counts[source] - shared
+        base = self.similarity(source) if similarity is None else similarity
+        return base + self.topic_weight * shared / np.maximum(union, 1.0)
 
     def page(self, source: int, allowed: np.ndarray, limit: int, offset: int) -> RelatedPage:
         """Ranked related practices of `source` among `allowed`, near-duplicates removed, diversified."""
-        relevance = self.scores(source)
-        keep = allowed & (self.similarity(source) < self.duplicate_threshold)
+        similarity = self.similarity(source)
+        relevance = self.scores(source, similarity)
+        keep = allowed & (similarity < self.duplicate_threshold)
         keep[source] = False
         candidates = np.flatnonzero(keep)
         candidates = candidates[np.lexsort((candidates, -relevance[candidates]))]
         total = len(candidates)
         candidates = candidates[: max(CANDIDATES, 4 * (offset + limit))]  # MMR compares pairs: bound the work
-        pairwise = self.similarity(candidates)[:, candidates] if len(candidates) else np.zeros((0, 0))
+        pairwise = self.similarity(candidates, candidates)
         # Of two near-duplicates among the candidates, keep the more relevant (earlier) one.
         distinct = ~np.triu(pairwise >= self.duplicate_threshold, k=1).any(axis=0)
         candidates, pairwise = candidates[distinct], pairwise[np.ix_(distinct, distinct)]

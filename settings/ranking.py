@@ -16,6 +16,12 @@ class RankingSettings(BaseSettings):
         le=100,
         description="hybrid: worth of the best BM25 match, in z-units of one encoder (RRF: its weight)",
     )
+    topic_weight: float = Field(
+        1.0,
+        ge=0,
+        le=100,
+        description="semantic and hybrid: worth of the closeness of a practice's topics to the query, in z-units",
+    )
     minilm_floor: float = Field(0.25, ge=-1, le=1, description="MiniLM cosine below which a result is not close")
     e5_floor: float = Field(0.79, ge=-1, le=1, description="multilingual-e5 cosine below which a result is not close")
     keyword_floor: float = Field(0.15, ge=0, le=1, description="keyword mode: BM25/max below which not close")
