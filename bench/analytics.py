@@ -26,8 +26,6 @@ import json
 import os
 import random
 import re
-import signal
-import subprocess
 import sys
 import tempfile
 import time
@@ -45,13 +43,14 @@ from analytics.records import Click, Search, TextPolicy, to_rows  # noqa: E402
 from analytics.reports import Period, Reports  # noqa: E402
 from analytics.store import Store  # noqa: E402
 from analytics.themes import CachedEmbed  # noqa: E402
-from bench.http_latency import Client, concurrent_run, distinct_queries, free_port, proc_status  # noqa: E402
+from bench.http_latency import Client, concurrent_run, distinct_queries, proc_status  # noqa: E402
 from bench.http_latency import summary as latency_summary  # noqa: E402
 from bench.machine import machine, save_result  # noqa: E402
 from indexer.corpus import load_corpus  # noqa: E402
 from indexer.encoders import TextEncoder, load_encoders  # noqa: E402
 from indexer.updates import sync_index  # noqa: E402
 from settings import Settings  # noqa: E402
+from tests.live_server import LiveServer  # noqa: E402  (the one live-server helper)
 
 QUERIES = ROOT / "data" / "eval" / "queries.jsonl"
 METRIC = re.compile(
@@ -75,58 +74,14 @@ OFF_TOPIC = [
 ]
 
 
-class Service:
-    """`uvicorn search_service.app:create_app --factory` with the given environment; stopped by its own pid."""
-
-    def __init__(self, settings: Settings, log: Path, **env: str):
-        self.port = free_port()
-        environ = dict(
-            os.environ,
-            HF_HUB_OFFLINE="1",
-            PRACTICE_SEARCH_INDEX=str(settings.index),
-            PRACTICE_SEARCH_DATA=str(settings.data),
-            PRACTICE_SEARCH_RATE_LIMIT_PER_MINUTE="0",
-            **env,
-        )
-        cmd = [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "search_service.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(self.port),
-        ]
-        self._log = open(log, "w")  # noqa: SIM115 - open for the process's whole life, closed in stop()
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=environ, stdout=self._log, stderr=subprocess.STDOUT)
-
-    def wait_ready(self, timeout: float = 180.0) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"service exited with {self.proc.returncode}; see {self._log.name}")
-            if Client(self.port).get("/readyz")[1] == 200:
-                return
-            time.sleep(0.1)
-        raise RuntimeError("service not ready in time")
+class Service(LiveServer):
+    """The service with the given environment (tests/live_server.py), and the analytics counters it exports."""
 
     def metrics(self) -> dict[str, float]:
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
         conn.request("GET", "/metrics")
         text = conn.getresponse().read().decode()
         return {name: float(value) for name, value in METRIC.findall(text)}
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
 
 
 def accounted(metrics: dict[str, float]) -> float:
@@ -313,14 +268,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-analytics-") as tmp:
         work = Path(tmp)
         on = Service(
-            settings,
+            settings.index,
+            settings.data,
             work / "on.log",
             PRACTICE_SEARCH_ANALYTICS="on",
             PRACTICE_SEARCH_ANALYTICS_URL=f"sqlite:///{work / 'on.sqlite3'}",
-        )
-        off = Service(settings, work / "off.log", PRACTICE_SEARCH_ANALYTICS="off")
+        ).spawn()
+        off = Service(settings.index, settings.data, work / "off.log", PRACTICE_SEARCH_ANALYTICS="off").spawn()
         try:
-            on.wait_ready(), off.wait_ready()
+            on.wait_ready(180), off.wait_ready(180)
             cost = overhead(on, off, texts, args.queries)
             print(
                 f"overhead: p50 on {cost['on']['p50_ms']} ms / off {cost['off']['p50_ms']} ms "

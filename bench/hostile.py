@@ -46,13 +46,11 @@ def cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def post(base: str, path: str, body: dict, timeout: float = 60) -> tuple[int, float]:
-    req = urllib.request.Request(
-        base + path, data=json.dumps(body).encode(), method="POST", headers={"Content-Type": "application/json"}
-    )
+def request(url: str | urllib.request.Request, timeout: float = 60) -> tuple[int, float]:
+    """(status, seconds); 0 when no answer came."""
     t0 = time.perf_counter()
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:
+        with urllib.request.urlopen(url, timeout=timeout) as r:
             r.read()
             code = r.status
     except urllib.error.HTTPError as err:
@@ -60,19 +58,17 @@ def post(base: str, path: str, body: dict, timeout: float = 60) -> tuple[int, fl
     except OSError:
         code = 0
     return code, time.perf_counter() - t0
+
+
+def post(base: str, path: str, body: dict, timeout: float = 60) -> tuple[int, float]:
+    headers = {"Content-Type": "application/json"}
+    return request(
+        urllib.request.Request(base + path, data=json.dumps(body).encode(), method="POST", headers=headers), timeout
+    )
 
 
 def get(base: str, path: str, timeout: float = 60) -> tuple[int, float]:
-    t0 = time.perf_counter()
-    try:
-        with urllib.request.urlopen(base + path, timeout=timeout) as r:
-            r.read()
-            code = r.status
-    except urllib.error.HTTPError as err:
-        code = err.code
-    except OSError:
-        code = 0
-    return code, time.perf_counter() - t0
+    return request(base + path, timeout)
 
 
 def corrector_cost() -> dict:

@@ -11,7 +11,6 @@ start finishes the edit. Writes bench/results/write_faults.json.
 """
 
 import contextlib
-import errno
 import hashlib
 import io
 import json
@@ -33,6 +32,7 @@ from indexer.store import current_build  # noqa: E402
 from indexer.updates import PENDING  # noqa: E402
 from search_service.app import _resume, build_app  # noqa: E402
 from settings import Settings  # noqa: E402
+from tests.disk_faults import fill  # noqa: E402
 
 KEY = "b" * 40
 
@@ -70,18 +70,6 @@ def copy_to(base: Path) -> Settings:
         rate_limit_per_minute=0,
         follow_interval_s=0,
     )
-
-
-def fill(disk: Path) -> Path:
-    filler = disk / "filler"
-    with open(filler, "wb", buffering=0) as fh:
-        for size in (1 << 20, 4096, 1):
-            try:
-                while True:
-                    fh.write(b"\0" * size)
-            except OSError as err:
-                assert err.errno == errno.ENOSPC
-    return filler
 
 
 def missing_corpus(encoders, tmp: Path) -> dict:

@@ -75,6 +75,23 @@ class SnippetOut(BaseModel):
     highlights: list[tuple[int, int]] = Field(description="[start, end) character offsets into text")
 
 
+# The practice's own fields a result repeats (the rest of ResultItem says how it matched).
+PRACTICE_FIELDS: set[str] = {
+    "id",
+    "title",
+    "city",
+    "country",
+    "country_code",
+    "period",
+    "start_year",
+    "end_year",
+    "ongoing",
+    "topics",
+    "purpose",
+    "source_url",
+}
+
+
 class ResultItem(BaseModel):
     id: str
     title: str
@@ -100,22 +117,11 @@ class ResultItem(BaseModel):
         if hit.snippet is not None:
             snippet = SnippetOut(field=hit.snippet.field, text=hit.snippet.text, highlights=hit.snippet.highlights)
         return cls(
-            id=p.id,
-            title=p.title,
-            city=p.city,
-            country=p.country,
-            country_code=p.country_code,
-            period=p.period,
-            start_year=p.start_year,
-            end_year=p.end_year,
-            ongoing=p.ongoing,
-            topics=p.topics,
-            purpose=p.purpose,
+            **p.model_dump(include=PRACTICE_FIELDS),
             score=hit.score,
             close=hit.close,
             snippet=snippet,
             url=f"/practices/{p.id}",
-            source_url=p.source_url,
         )
 
 

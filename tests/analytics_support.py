@@ -8,10 +8,12 @@ rows(tmp_path / "analytics.sqlite3", "searches")
 """
 
 import sqlite3
+import threading
 from pathlib import Path
 
 from fastapi import FastAPI
 
+from analytics.store import Store
 from search_service.app import build_app
 from settings import Settings
 
@@ -48,3 +50,24 @@ def raw_bytes(db: Path) -> bytes:
 def metric(app: FastAPI, name: str, **labels: str) -> float:
     value = app.state.service.metrics.registry.get_sample_value(name, labels)
     return 0.0 if value is None else value
+
+
+def open_together(url: str, n: int = 6) -> tuple[list[bytes], list[Exception]]:
+    """`n` threads open the store at once (replicas starting together): the secrets they read, their errors."""
+    secrets: list[bytes] = []
+    errors: list[Exception] = []
+
+    def start() -> None:
+        try:
+            store = Store.open(url)
+            secrets.append(store.secret)
+            store.close()
+        except Exception as err:  # noqa: BLE001 - collected for the assertion
+            errors.append(err)
+
+    threads = [threading.Thread(target=start) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return secrets, errors

@@ -30,6 +30,22 @@ from fastapi import FastAPI
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def uvicorn_command(port: int, *args: str) -> list[str]:
+    """The service as deployments start it: uvicorn with the app factory, on loopback."""
+    return [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "search_service.app:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        *args,
+    ]
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -49,11 +65,16 @@ class LiveServer:
         self.base = ""
         self.port = 0
         self.ready_s = 0.0  # seconds from spawn to the first 200 from /readyz
+        self._spawned = 0.0
 
     def start(self, timeout: float = 120) -> "LiveServer":
+        return self.spawn().wait_ready(timeout)
+
+    def spawn(self) -> "LiveServer":
+        """Start the process and return at once (several services can then start side by side)."""
         port = self.port = free_port()
         self.base = f"http://127.0.0.1:{port}"
-        started = time.monotonic()
+        self._spawned = time.monotonic()
         environ = {
             **os.environ,
             "HF_HUB_OFFLINE": "1",
@@ -63,30 +84,19 @@ class LiveServer:
         }
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "search_service.app:create_app",
-                    "--factory",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(port),
-                    *self.uvicorn_args,
-                ],
-                cwd=ROOT,
-                env=environ,
-                stdout=log,
-                stderr=subprocess.STDOUT,
+                uvicorn_command(port, *self.uvicorn_args), cwd=ROOT, env=environ, stdout=log, stderr=subprocess.STDOUT
             )
+        return self
+
+    def wait_ready(self, timeout: float = 120) -> "LiveServer":
+        assert self.proc is not None, "spawn() first"
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError(f"service exited {self.proc.returncode}: {self.log()[-2000:]}")
             try:
                 if httpx.get(self.base + "/readyz", timeout=2).status_code == 200:
-                    self.ready_s = time.monotonic() - started
+                    self.ready_s = time.monotonic() - self._spawned
                     return self
             except httpx.TransportError:
                 pass

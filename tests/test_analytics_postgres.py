@@ -7,14 +7,13 @@ Without PostgreSQL's binaries these tests skip locally and fail under CI=true (s
 import itertools
 import logging
 import os
-import threading
 import time
 from datetime import UTC, date, datetime, timedelta
 
 import numpy as np
 import pytest
 import sqlalchemy as sa
-from analytics_support import ADMIN, analytics_app, metric
+from analytics_support import ADMIN, analytics_app, metric, open_together
 from fastapi.testclient import TestClient
 from pg_server import PostgresServer, binaries
 from test_analytics_reports import ALL, DAYS_1_2, REPORTS, SUMMARY_ALL, seed
@@ -58,21 +57,7 @@ def test_a_new_postgresql_store_is_migrated_once(url):
 
 
 def test_replicas_starting_together_migrate_once(url):
-    secrets, errors = [], []
-
-    def start() -> None:
-        try:
-            store = Store.open(url)
-            secrets.append(store.secret)
-            store.close()
-        except Exception as err:  # noqa: BLE001 - collected for the assertion
-            errors.append(err)
-
-    threads = [threading.Thread(target=start) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    secrets, errors = open_together(url)
     assert errors == [] and len(set(secrets)) == 1 and len(secrets) == 6
 
 

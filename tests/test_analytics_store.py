@@ -1,11 +1,10 @@
 """The analytics store: one SQLite file in WAL mode, versioned migrations, a shared secret, the retention delete."""
 
 import sqlite3
-import threading
 from datetime import UTC, date, datetime
 
 import pytest
-from analytics_support import rows
+from analytics_support import open_together, rows
 
 from analytics.migrations import LATEST
 from analytics.records import Click, Search, TextPolicy, to_rows
@@ -60,22 +59,7 @@ def test_reopening_migrates_nothing_and_keeps_the_secret(tmp_path):
 
 def test_workers_starting_together_migrate_once_and_share_the_secret(tmp_path):
     url = f"sqlite:///{tmp_path / 'analytics.sqlite3'}"
-    secrets: list[bytes] = []
-    errors: list[Exception] = []
-
-    def start() -> None:
-        try:
-            store = Store.open(url)
-            secrets.append(store.secret)
-            store.close()
-        except Exception as err:  # noqa: BLE001 - collected for the assertion
-            errors.append(err)
-
-    threads = [threading.Thread(target=start) for _ in range(6)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    secrets, errors = open_together(url)
     assert errors == [] and len(secrets) == 6 and len(set(secrets)) == 1
     assert len(rows(tmp_path / "analytics.sqlite3", "schema_version")) == 1
 

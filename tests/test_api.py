@@ -3,6 +3,7 @@
 import json
 
 import pytest
+from api_contract import SEARCH_RESPONSE_KEYS
 from fastapi.testclient import TestClient
 
 from search_service.app import build_app
@@ -53,18 +54,7 @@ def test_relevance_smoke(client, query, expected):
 
 def test_result_shape(client):
     body = client.get("/search", params={"q": "intercultural mediation", "limit": 2}).json()
-    assert set(body) == {
-        "query",
-        "mode",
-        "total",
-        "limit",
-        "offset",
-        "close_match",
-        "corrections",
-        "notice",
-        "query_id",
-        "results",
-    }
+    assert set(body) == SEARCH_RESPONSE_KEYS
     first = body["results"][0]
     assert {"id", "title", "city", "country", "period", "topics", "purpose", "score", "snippet", "url"} <= set(first)
     snippet = first["snippet"]

@@ -3,12 +3,11 @@
 import json
 import os
 import subprocess
-import sys
 
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from live_server import ROOT, LiveServer
+from live_server import ROOT, LiveServer, uvicorn_command
 
 from search_service.app import build_app
 from settings import Settings
@@ -29,17 +28,7 @@ def test_short_admin_key_refuses_start_without_echoing_it(tmp_path):
     short = "only-twenty-chars-ok"
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "PRACTICE_SEARCH_ADMIN_KEYS": f"{KEY},{short}"}
     done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "search_service.app:create_app",
-            "--factory",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            "0",
-        ],
+        uvicorn_command(0),
         cwd=ROOT,
         env=env,
         capture_output=True,

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from disk_faults import fill
 from fastapi.testclient import TestClient
 from live_server import LiveServer
 
@@ -129,19 +130,6 @@ def small_disk(tmp_path):
         )
     yield mount
     subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def fill(disk: Path) -> Path:
-    """Take every free block, so the next write fails with ENOSPC."""
-    filler = disk / "filler"
-    with open(filler, "wb", buffering=0) as fh:
-        for size in (1 << 20, 4096, 1):
-            try:
-                while True:
-                    fh.write(b"\0" * size)
-            except OSError as err:
-                assert err.errno == errno.ENOSPC
-    return filler
 
 
 def on_disk(index_copy, disk: Path):

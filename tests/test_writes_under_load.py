@@ -7,21 +7,10 @@ import time
 
 import httpx
 import pytest
+from api_contract import SEARCH_RESPONSE_KEYS
 from live_server import ROOT, LiveServer
 
 KEY = "w" * 16 + "-editor-key-" + "9" * 16
-SEARCH_KEYS = {
-    "query",
-    "mode",
-    "total",
-    "limit",
-    "offset",
-    "close_match",
-    "corrections",
-    "notice",
-    "query_id",
-    "results",
-}
 READ_SECONDS_MAX = 240  # a bound on the whole run, whatever the machine
 
 
@@ -43,7 +32,7 @@ def reader(base: str, stable: list[str], stop: threading.Event, seed: int, probl
                 (
                     "/search",
                     {"q": rng.choice(["harbour choir", "youth", "anti-rumour"])},
-                    lambda body: set(body) == SEARCH_KEYS,
+                    lambda body: set(body) == SEARCH_RESPONSE_KEYS,
                 ),
                 (f"/practices/{pid}", {}, lambda body, pid=pid: body["id"] == pid),
                 (f"/practices/{pid}/similar", {"limit": 5}, lambda body, pid=pid: body["id"] == pid),
