@@ -38,7 +38,8 @@ def render_markdown(report: Report) -> str:
     lines = [
         f"# Relevance evaluation: split `{report.split}`",
         "",
-        f"Encoders {', '.join(report.encoders)}; fusion `{default_fusion}`, topic weight {cfg.topic_weight:g}; floors "
+        f"Encoders {', '.join(report.encoders)}; fusion `{default_fusion}`, topic weight {cfg.topic_weight:g}, "
+        f"place weight {cfg.place_weight:g}; floors "
         + ", ".join(f"{n} {v:g}" for n, v in cfg.floors.items() if n in report.encoders)
         + f"; MMR lambda {cfg.mmr_lambda:g}. Ranked lists are what the service returns (floors applied), top "
         f"{DEPTH}; pasted paragraphs run as POST /similar does."

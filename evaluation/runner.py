@@ -34,6 +34,14 @@ FUSIONS: tuple[tuple[str, float], ...] = (
     ("rrf", 2.0),
 )
 
+# (label, topic weight, place weight): the topic and place signals left out, other place weights; None = default
+SIGNAL_VARIANTS: tuple[tuple[str, float | None, float | None], ...] = (
+    ("no topic signal", 0.0, None),
+    ("no place signal", None, 0.0),
+    ("neither", 0.0, 0.0),
+    *((f"place weight {w:g}", None, w) for w in (1.0, 2.0, 4.0, 6.0)),
+)
+
 
 class MemoEncoder:
     """Wraps an encoder so every engine variant reuses each query's embedding (one encode per text)."""
@@ -216,10 +224,15 @@ def evaluate(
             run_queries(engine_for(index, cfg), queries, "hybrid"), main_groups
         )
 
-    no_topics = dataclasses.replace(config, topic_weight=0.0)
-    fusion[f"{config.fusion} kw={config.keyword_weight:g}, no topic signal"] = group_scores(
-        run_queries(engine_for(index, no_topics), queries, "hybrid"), main_groups
-    )
+    default = f"{config.fusion} kw={config.keyword_weight:g}"
+    for label, topic_weight, place_weight in SIGNAL_VARIANTS:
+        cfg = dataclasses.replace(
+            config,
+            topic_weight=config.topic_weight if topic_weight is None else topic_weight,
+            place_weight=config.place_weight if place_weight is None else place_weight,
+        )
+        runs_of_variant = run_queries(engine_for(index, cfg), queries, "hybrid")
+        fusion[f"{default}, {label}"] = group_scores(runs_of_variant, main_groups)
 
     say("encoders")
     names = list(index.dense)
@@ -231,7 +244,7 @@ def evaluate(
         for s in subsets
     }
     if "minilm" in index.dense:
-        baseline = dataclasses.replace(config, fusion="rrf", keyword_weight=1.0)
+        baseline = dataclasses.replace(config, fusion="rrf", keyword_weight=1.0, topic_weight=0.0, place_weight=0.0)
         encoder_sets["baseline: RRF of BM25 and one MiniLM vector per practice"] = group_scores(
             run_queries(engine_for(single_vector_index(index, "minilm"), baseline), queries, "hybrid"), main_groups
         )

@@ -1,6 +1,9 @@
-"""Country names and ISO 3166-1 alpha-2 codes, on top of pycountry's ISO tables."""
+"""Country names and ISO 3166-1 alpha-2 codes, on top of pycountry's ISO tables and their translations."""
 
+import functools
+import gettext
 import re
+from pathlib import Path
 
 import pycountry
 
@@ -63,3 +66,29 @@ def country_codes(text: str) -> list[str] | None:
     if not found or len(codes) < len(found):
         return None
     return list(dict.fromkeys(codes))
+
+
+def english_names(code: str) -> set[str]:
+    """The English names a query may call a country by: ISO's (not the inverted "Korea, Republic of"
+    forms), the common and short ones, and everyday aliases ("UK", "England")."""
+    found = pycountry.countries.get(alpha_2=code.upper())
+    names = {getattr(found, a, None) for a in ("name", "common_name", "official_name")} if found else set()
+    names |= {country_name(code)} | {alias for alias, c in _ALIASES.items() if c == code.upper()}
+    return {n for n in names if n and "," not in n}
+
+
+@functools.cache
+def _translations(locale: str) -> gettext.NullTranslations:
+    return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True)
+
+
+def translated_names(code: str, language: str) -> set[str]:
+    """The country's names in `language` (an ISO 639-1 code), from the ISO 3166 translations that pycountry
+    ships, every regional variant included (pt and pt_BR); empty for a language it has none for."""
+    found = pycountry.countries.get(alpha_2=code.upper())
+    if found is None or not language.isalpha():
+        return set()
+    locales = [d.name for d in Path(pycountry.LOCALES_DIR).iterdir() if d.name.split("_")[0] == language]
+    sources: set[str] = {n for a in ("name", "common_name", "official_name") if (n := getattr(found, a, None))}
+    names = {_translations(loc).gettext(s) for loc in locales for s in sources}
+    return {n for n in names if "," not in n} - sources

@@ -11,6 +11,7 @@ class RankingConfig:
     fusion: Literal["zscore", "rrf"]
     keyword_weight: float
     topic_weight: float
+    place_weight: float
     floors: dict[str, float]  # encoder name -> cosine at or above which a result is a close match
     keyword_floor: float
     duplicate_threshold: float
@@ -24,6 +25,7 @@ class RankingConfig:
             fusion=settings.fusion,
             keyword_weight=settings.keyword_weight,
             topic_weight=settings.topic_weight,
+            place_weight=settings.place_weight,
             floors={"minilm": settings.minilm_floor, "e5": settings.e5_floor},
             keyword_floor=settings.keyword_floor,
             duplicate_threshold=settings.duplicate_threshold,

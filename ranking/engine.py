@@ -20,6 +20,7 @@ from ranking.dense import DenseScorer
 from ranking.facets import Facets, disjunctive_facets
 from ranking.filters import Filters, mask
 from ranking.lexicon import warm_up
+from ranking.places import PlaceMatcher
 from ranking.practice_vectors import centroids, topic_matrix
 from ranking.related import RelatedPractices
 from ranking.results import Hit, Mode, Page, Pool
@@ -56,6 +57,7 @@ class SearchEngine:
             index, practice_centroids, config.related_topic_weight, config.duplicate_threshold, config.mmr_lambda
         )
         self._topic_signal = TopicSignal(practice_centroids, topic_matrix(self.practices))
+        self._places = PlaceMatcher(self.practices)
         keyword = index.keyword
         self._stem = keyword.tokenize
         self._passage_stems: dict[int, frozenset[str]] = {}
@@ -138,7 +140,8 @@ class SearchEngine:
         if mode == "keyword":
             scores, close, best_rows = best_of_query, strong_keyword, self._first_rows
         else:
-            scores = self._fuse(dense, self._topic_signal.scores(vectors), bm25 if keyword_used else None)
+            topics, places = self._topic_signal.scores(vectors), self._places.named(text, q.language)
+            scores = self._fuse(dense, topics, places, bm25 if keyword_used else None)
             close = semantic_close | (strong_keyword if mode == "hybrid" else False)
             best_rows = dense[self._snippet_encoder(dense)][1]
         scores = np.where(np.isfinite(scores), scores, -np.inf).astype(np.float32)
@@ -160,18 +163,25 @@ class SearchEngine:
         )
 
     def _fuse(
-        self, dense: dict[str, tuple[np.ndarray, np.ndarray]], topics: np.ndarray, bm25: np.ndarray | None
+        self,
+        dense: dict[str, tuple[np.ndarray, np.ndarray]],
+        topics: np.ndarray,
+        places: np.ndarray,
+        bm25: np.ndarray | None,
     ) -> np.ndarray:
-        """hybrid = sum over encoders of z(cosine) + topic_weight * topic signal + keyword_weight * BM25 / best."""
+        """z-score fusion: sum over encoders of z(cosine) + topic_weight * topic signal + place_weight * (in a place
+        the query names) + keyword_weight * BM25 / best. RRF fuses the encoders and BM25 only (ranks of the topic
+        signal, tied within each topic, hurt it on dev)."""
         cfg = self.config
         cosines = [scores for scores, _ in dense.values()]
         if cfg.fusion == "rrf":
-            signals, weights = [*cosines, topics], [1.0] * len(cosines) + [cfg.topic_weight]
+            signals, weights = list(cosines), [1.0] * len(cosines)
             if bm25 is not None:
                 signals.append(np.where(bm25 > 0, bm25, -np.inf))
                 weights.append(cfg.keyword_weight)
             return fusion.rrf(signals, weights)
         fused = np.sum([fusion.zscore(c) for c in cosines], axis=0) + cfg.topic_weight * topics
+        fused = fused + cfg.place_weight * places
         if bm25 is not None:
             fused = fused + cfg.keyword_weight * fusion.normalise_by_best(bm25)
         return fused

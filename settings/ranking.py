@@ -20,7 +20,13 @@ class RankingSettings(BaseSettings):
         1.0,
         ge=0,
         le=100,
-        description="semantic and hybrid: worth of the closeness of a practice's topics to the query, in z-units",
+        description="z-score fusion: worth of the closeness of a practice's topics to the query, in z-units",
+    )
+    place_weight: float = Field(
+        3.0,
+        ge=0,
+        le=100,
+        description="z-score fusion: worth, in z-units, of being in a country or city a typed query names",
     )
     minilm_floor: float = Field(0.25, ge=-1, le=1, description="MiniLM cosine below which a result is not close")
     e5_floor: float = Field(0.79, ge=-1, le=1, description="multilingual-e5 cosine below which a result is not close")

@@ -57,3 +57,21 @@ def test_off_topic_queries_have_no_close_match(engine_and_encoders):
     engine, _ = engine_and_encoders
     page = engine.search("zxqv blorf quantum spaceport")
     assert page.close_match is False and len(page.hits) <= 3 and not any(h.close for h in page.hits)
+
+
+def test_a_named_place_lifts_its_practices_by_the_place_weight(built_index, encoders):
+    index = Index.load(built_index.index, ids_of(encoders))
+    with_places = SearchEngine(index, encoders, RankingConfig.from_settings(Settings()))
+    without = SearchEngine(index, encoders, RankingConfig.from_settings(Settings(place_weight=0)))
+    query = "integration strategy Germany"
+    lifted, plain = dict(with_places.ranked(query, depth=50)), dict(without.ranked(query, depth=50))
+    german = {p.id for p in index.practices if p.country_code == "DE"}
+    assert german and set(lifted) == set(plain)
+    for pid in lifted:
+        assert lifted[pid] == pytest.approx(plain[pid] + (Settings().place_weight if pid in german else 0.0), abs=1e-3)
+    assert with_places.ranked(query, depth=1)[0][0] in german
+    # in Ukrainian too (e5 alone), and never in keyword mode
+    ukrainian = "стратегія інтеграції Німеччина"
+    assert with_places.ranked(ukrainian, depth=1)[0][0] in german
+    assert dict(with_places.ranked(ukrainian))[next(iter(german))] > dict(without.ranked(ukrainian))[next(iter(german))]
+    assert with_places.ranked(query, "keyword") == without.ranked(query, "keyword")

@@ -1,0 +1,122 @@
+"""Places a typed query names: countries (in English or in the query's language) and the corpus's cities.
+
+"refugees Germany", "біженці Німеччина" or "Montreal racism discrimination" ask for practices in
+that place, and nothing else in the ranking reads a place: the practice's country is in no text
+BM25 or the encoders see, and e5 does not link "Κύπρος" to Limassol. The engine adds
+`place_weight` deviations to the practices in a named country or city (ranking/engine.py); on the
+dev half typed, translated and place queries all gain (bench/results/eval-dev.md).
+
+- Country names are pycountry's ISO 3166 names and their translations in 160-odd locales
+  (indexer/countries.py): English names always, the query's own language's too.
+- English names match whole words only, so "German", "Greek" or "Roma" name no country. In the
+  query's own language a word also matches a name whose all but last two letters (at least four)
+  it starts with, as in "w Hiszpanii" / Hiszpania or "в Іспанії" / Іспанія.
+- Cities are the corpus's own list per practice ("Lublin, Krakow and Wrocław" is three).
+- Texts over MAX_WORDS words are pasted descriptions: the places they name are where the city's
+  residents come from or where it is, not where to look, so they are not read.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+import numpy as np
+
+from indexer.countries import english_names, translated_names
+from indexer.schema import Practice
+from ranking.typos import MAX_WORDS
+
+WORD = re.compile(r"\w+", re.UNICODE)
+STEM_SLACK = 2  # letters an inflected form may change at the end of a name
+MIN_STEM = 4
+
+Name = tuple[str, ...]  # a name's words, case-folded
+
+
+def words(text: str, *, strip_accents: bool) -> Name:
+    folded = text.casefold()
+    if strip_accents:
+        folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
+    return tuple(WORD.findall(folded))
+
+
+def city_names(practice: Practice) -> list[str]:
+    """The practice's cities as the corpus lists them, and each part of a joined name ("London-Lewisham")."""
+    cities = practice.cities or [practice.city]
+    parts = [part for city in cities for part in re.split(r"-(?=[A-Z])", city)]
+    return list(dict.fromkeys([*cities, *parts]))
+
+
+def _same_word(typed: str, name: str, inflected: bool) -> bool:
+    if typed == name:
+        return True
+    if not inflected or len(name) < MIN_STEM:
+        return False
+    shared = 0
+    for a, b in zip(typed, name, strict=False):
+        if a != b:
+            break
+        shared += 1
+    return shared >= max(MIN_STEM, len(name) - STEM_SLACK) and len(typed) <= len(name) + STEM_SLACK + 1
+
+
+def _contains(query: Name, name: Name, inflected: bool) -> bool:
+    """The name's words stand in the query in a row (the last one possibly inflected)."""
+    last = len(name) - 1
+    return any(
+        query[i : i + last] == name[:last] and _same_word(query[i + last], name[last], inflected)
+        for i in range(len(query) - last)
+    )
+
+
+class PlaceMatcher:
+    def __init__(self, practices: list[Practice]):
+        self._n = len(practices)
+        rows_in: dict[str, list[int]] = {}
+        rows_of_city: dict[Name, list[int]] = {}
+        for row, practice in enumerate(practices):
+            for code in practice.all_country_codes:
+                rows_in.setdefault(code, []).append(row)
+            for city in city_names(practice):
+                name = words(city, strip_accents=True)
+                if name:
+                    rows_of_city.setdefault(name, []).append(row)
+        self._country_rows = {code: np.asarray(rows, dtype=np.int64) for code, rows in rows_in.items()}
+        self._city_rows = {name: np.asarray(rows, dtype=np.int64) for name, rows in rows_of_city.items()}
+        self._english = self._table((code, english_names(code)) for code in self._country_rows)
+        self._local: dict[str, dict[Name, set[str]]] = {}
+
+    @staticmethod
+    def _table(named: Iterable[tuple[str, set[str]]], *, strip_accents: bool = True) -> dict[Name, set[str]]:
+        table: dict[Name, set[str]] = {}
+        for code, names in named:
+            for name in names:
+                if key := words(name, strip_accents=strip_accents):
+                    table.setdefault(key, set()).add(code)
+        return table
+
+    def _names_in(self, language: str) -> dict[Name, set[str]]:
+        """Country names in one language (accents kept: Portuguese "servia" is a verb, "Sérvia" Serbia)."""
+        table = self._local.get(language)
+        if table is None:
+            pairs = ((code, translated_names(code, language)) for code in self._country_rows)
+            table = self._local[language] = self._table(pairs, strip_accents=False)
+        return table
+
+    def named(self, text: str, language: str | None) -> np.ndarray:
+        """float32 per practice: 1 where it is in a country or city the text names, else 0."""
+        out = np.zeros(self._n, dtype=np.float32)
+        if len(text.split()) > MAX_WORDS:
+            return out
+        folded = words(text, strip_accents=True)
+        foreign = language not in (None, "en")
+        codes = {c for name, cs in self._english.items() if _contains(folded, name, False) for c in cs}
+        if foreign and language:
+            plain = words(text, strip_accents=False)
+            codes |= {c for name, cs in self._names_in(language).items() if _contains(plain, name, True) for c in cs}
+        for code in codes:
+            out[self._country_rows[code]] = 1.0
+        for name, rows in self._city_rows.items():
+            if _contains(folded, name, foreign):
+                out[rows] = 1.0
+        return out

@@ -1,0 +1,83 @@
+"""Places a query names (ranking/places.py): countries in English or the query's language, the corpus's cities."""
+
+from pathlib import Path
+
+import pytest
+
+from indexer.corpus import load_corpus
+from indexer.countries import english_names, translated_names
+from ranking.places import PlaceMatcher, city_names
+
+ROOT = Path(__file__).resolve().parent.parent
+PRACTICES = load_corpus(ROOT / "data" / "practices.jsonl")
+
+
+@pytest.fixture(scope="module")
+def places() -> PlaceMatcher:
+    return PlaceMatcher(PRACTICES)
+
+
+def named_cities(places: PlaceMatcher, text: str, language: str | None) -> set[str]:
+    return {PRACTICES[i].city for i in places.named(text, language).nonzero()[0]}
+
+
+def in_country(code: str) -> set[str]:
+    return {p.city for p in PRACTICES if code in p.all_country_codes}
+
+
+def test_an_english_country_name_marks_every_practice_in_that_country(places):
+    assert named_cities(places, "refugees Germany", "en") == in_country("DE")
+    assert named_cities(places, "foreign residents South Korea", "en") == in_country("KR")
+    assert named_cities(places, "anti-rumour work in the UK", "en") == in_country("GB")
+
+
+def test_english_matches_whole_words_only(places):
+    for text in ("German language courses", "Greek community", "roma mediators", "Portuguese lessons"):
+        assert not places.named(text, "en").any(), text
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "code"),
+    [
+        ("біженці Німеччина", "uk", "DE"),
+        ("проти чуток в Іспанії", "uk", "ES"),  # locative of Іспанія
+        ("Κύπρος διαπολιτισμικά δίκτυα", "el", "CY"),
+        ("mujeres migrantes España", "es", "ES"),
+        ("dialog międzyreligijny w Hiszpanii", "pl", "ES"),
+        ("Flüchtlinge Deutschland", "de", "DE"),
+    ],
+)
+def test_a_country_named_in_the_query_language_inflected_or_not(places, text, language, code):
+    assert named_cities(places, text, language) == in_country(code)
+
+
+def test_translations_keep_their_accents_so_words_that_only_look_alike_name_nothing(places):
+    assert "Subotica" in named_cities(places, "projetos na Sérvia", "pt")
+    assert not places.named("a comida servia a todos", "pt").any()
+
+
+def test_cities_of_the_corpus_are_named_in_any_language_and_with_or_without_accents(places):
+    assert named_cities(places, "Montreal racism discrimination", "en") == {"Montreal"}
+    assert named_cities(places, "Montréal racisme discrimination", "fr") == {"Montreal"}
+    assert {"Berlin", "Berlin-Neukölln"} <= named_cities(places, "Berlin youth", "en")
+    assert "Lutsk (with Pavlohrad and Lublin)" in named_cities(places, "Lublin", "en")
+
+
+def test_a_pasted_description_is_not_read_for_places(places):
+    paragraph = "Our town in Germany runs a weekly language cafe for newcomers from Syria and Ukraine. " * 3
+    assert len(paragraph.split()) > 30
+    assert not places.named(paragraph, "en").any()
+    assert places.named("language cafe Germany", "en").any()
+
+
+def test_city_names_split_joined_names_and_keep_the_corpus_list():
+    by_city = {p.city: p for p in PRACTICES}
+    assert city_names(by_city["London-Lewisham"]) == ["London-Lewisham", "London", "Lewisham"]
+    assert set(city_names(by_city["Lublin, Krakow and Wrocław"])) == {"Lublin", "Krakow", "Wrocław"}
+
+
+def test_country_names_come_from_the_iso_tables_and_their_translations():
+    assert {"Spain", "Kingdom of Spain"} <= english_names("ES")
+    assert {"uk", "England"} & english_names("GB") and "Korea, Republic of" not in english_names("KR")
+    assert "Іспанія" in translated_names("ES", "uk") and "Espanha" in translated_names("ES", "pt")
+    assert translated_names("ES", "xx") == set() and translated_names("ZZ", "uk") == set()
