@@ -8,9 +8,11 @@ dev half typed, translated and place queries all gain (bench/results/eval-dev.md
 
 - Country names are pycountry's ISO 3166 names and their translations in 160-odd locales
   (indexer/countries.py): English names always, the query's own language's too.
-- English names match whole words only, so "German", "Greek" or "Roma" name no country. In the
-  query's own language a word also matches a name whose all but last two letters (at least four)
-  it starts with, as in "w Hiszpanii" / Hiszpania or "в Іспанії" / Іспанія.
+- Names match whole words, so "German", "Greek" or "Roma" name no country, nor "français",
+  "español" or "italiano" (the language a course teaches) France, Spain or Italy. In languages
+  that decline nouns (DECLINING), a word also matches a name whose all but its last two letters
+  (at least four) it starts with and which it outgrows by at most two: "w Hiszpanii" names
+  Hiszpania, "в Іспанії" Іспанія, "της Ισπανίας" Ισπανία (but "українська" not Україна).
 - Cities are the corpus's own list per practice ("Lublin, Krakow and Wrocław" is three).
 - Texts over MAX_WORDS words are pasted descriptions: the places they name are where the city's
   residents come from or where it is, not where to look, so they are not read.
@@ -29,6 +31,7 @@ from ranking.typos import MAX_WORDS
 WORD = re.compile(r"\w+", re.UNICODE)
 STEM_SLACK = 2  # letters an inflected form may change at the end of a name
 MIN_STEM = 4
+DECLINING = frozenset({"pl", "uk", "ru", "cs", "sk", "sl", "hr", "sr", "bg", "el", "lt", "lv", "fi", "hu", "et"})
 
 Name = tuple[str, ...]  # a name's words, case-folded
 
@@ -57,7 +60,7 @@ def _same_word(typed: str, name: str, inflected: bool) -> bool:
         if a != b:
             break
         shared += 1
-    return shared >= max(MIN_STEM, len(name) - STEM_SLACK) and len(typed) <= len(name) + STEM_SLACK + 1
+    return shared >= max(MIN_STEM, len(name) - STEM_SLACK) and len(typed) <= len(name) + STEM_SLACK
 
 
 def _contains(query: Name, name: Name, inflected: bool) -> bool:
@@ -109,14 +112,15 @@ class PlaceMatcher:
         if len(text.split()) > MAX_WORDS:
             return out
         folded = words(text, strip_accents=True)
-        foreign = language not in (None, "en")
+        declined = language in DECLINING
         codes = {c for name, cs in self._english.items() if _contains(folded, name, False) for c in cs}
-        if foreign and language:
+        if language not in (None, "en"):
             plain = words(text, strip_accents=False)
-            codes |= {c for name, cs in self._names_in(language).items() if _contains(plain, name, True) for c in cs}
+            local = self._names_in(language).items()
+            codes |= {c for name, cs in local if _contains(plain, name, declined) for c in cs}
         for code in codes:
             out[self._country_rows[code]] = 1.0
         for name, rows in self._city_rows.items():
-            if _contains(folded, name, foreign):
+            if _contains(folded, name, declined):
                 out[rows] = 1.0
         return out

@@ -51,6 +51,20 @@ def test_a_country_named_in_the_query_language_inflected_or_not(places, text, la
     assert named_cities(places, text, language) == in_country(code)
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("cours de français pour les migrants", "fr"),
+        ("clases de español para adultos", "es"),
+        ("corsi di italiano per stranieri", "it"),
+        ("курси українська мова", "uk"),
+        ("Deutschkurse für Geflüchtete", "de"),
+    ],
+)
+def test_the_language_a_course_teaches_names_no_country(places, text, language):
+    assert not places.named(text, language).any()
+
+
 def test_translations_keep_their_accents_so_words_that_only_look_alike_name_nothing(places):
     assert "Subotica" in named_cities(places, "projetos na Sérvia", "pt")
     assert not places.named("a comida servia a todos", "pt").any()
