@@ -82,13 +82,19 @@ def _translations(locale: str) -> gettext.NullTranslations:
     return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[locale], fallback=True)
 
 
-def translated_names(code: str, language: str) -> set[str]:
+@functools.cache
+def _locales() -> tuple[str, ...]:
+    return tuple(sorted(d.name for d in Path(pycountry.LOCALES_DIR).iterdir() if d.is_dir()))
+
+
+@functools.cache
+def translated_names(code: str, language: str) -> frozenset[str]:
     """The country's names in `language` (an ISO 639-1 code), from the ISO 3166 translations that pycountry
     ships, every regional variant included (pt and pt_BR); empty for a language it has none for."""
     found = pycountry.countries.get(alpha_2=code.upper())
     if found is None or not language.isalpha():
-        return set()
-    locales = [d.name for d in Path(pycountry.LOCALES_DIR).iterdir() if d.name.split("_")[0] == language]
+        return frozenset()
+    locales = [loc for loc in _locales() if loc.split("_")[0] == language]
     sources: set[str] = {n for a in ("name", "common_name", "official_name") if (n := getattr(found, a, None))}
     names = {_translations(loc).gettext(s) for loc in locales for s in sources}
-    return {n for n in names if "," not in n} - sources
+    return frozenset(n for n in names if "," not in n) - sources

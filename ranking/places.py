@@ -20,7 +20,7 @@ dev half typed, translated and place queries all gain (bench/results/eval-dev.md
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Set
 
 import numpy as np
 
@@ -90,7 +90,7 @@ class PlaceMatcher:
         self._local: dict[str, dict[Name, set[str]]] = {}
 
     @staticmethod
-    def _table(named: Iterable[tuple[str, set[str]]], *, strip_accents: bool = True) -> dict[Name, set[str]]:
+    def _table(named: Iterable[tuple[str, Set[str]]], *, strip_accents: bool = True) -> dict[Name, set[str]]:
         table: dict[Name, set[str]] = {}
         for code, names in named:
             for name in names:
