@@ -9,9 +9,12 @@ keyword match), and `keyword_weight` says how many deviations that best match is
 leaves BM25 out for a query in another language, where English stems match only by accident.
 
     hybrid = sum over encoders of z(cosine) + keyword_weight * BM25 / best BM25
+             + topic_weight * topic signal (topic_signal.py) + place_weight * [in a place the query names]
 
-RRF (reciprocal rank fusion over the same signals) is the alternative; which one, and the weight,
-were chosen on the dev half of data/eval (see bench/results).
+The last two are on the same scale: the topic signal is itself in deviations, and a named place is
+worth a fixed number of them (places.py). RRF (reciprocal rank fusion over the encoders and BM25)
+is the alternative; which one, and the weights, were chosen on the dev half of data/eval (see
+bench/results).
 """
 
 import numpy as np
