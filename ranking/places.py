@@ -14,6 +14,8 @@ dev half typed, translated and place queries all gain (bench/results/eval-dev.md
   (at least four) it starts with and which it outgrows by at most two: "w Hiszpanii" names
   Hiszpania, "в Іспанії" Іспанія, "της Ισπανίας" Ισπανία (but "українська" not Україна).
 - Cities are the corpus's own list per practice ("Lublin, Krakow and Wrocław" is three).
+- A country right after "from" ("refugees from Ukraine", "Flüchtlinge aus Syrien", "біженці з України")
+  is where people come from, not where to look: it names nothing.
 - Texts over MAX_WORDS words are pasted descriptions: the places they name are where the city's
   residents come from or where it is, not where to look, so they are not read.
 """
@@ -31,6 +33,8 @@ from ranking.typos import MAX_WORDS
 WORD = re.compile(r"\w+", re.UNICODE)
 STEM_SLACK = 2  # letters an inflected form may change at the end of a name
 MIN_STEM = 4
+# "from" in the languages whose word for it means nothing else: a country after it is where people come from
+ORIGIN = frozenset({"from", "aus", "z", "ze", "з", "із", "зі", "из"})
 DECLINING = frozenset({"pl", "uk", "ru", "cs", "sk", "sl", "hr", "sr", "bg", "el", "lt", "lv", "fi", "hu", "et"})
 
 Name = tuple[str, ...]  # a name's words, case-folded
@@ -63,11 +67,14 @@ def _same_word(typed: str, name: str, inflected: bool) -> bool:
     return shared >= max(MIN_STEM, len(name) - STEM_SLACK) and len(typed) <= len(name) + STEM_SLACK
 
 
-def _contains(query: Name, name: Name, inflected: bool) -> bool:
-    """The name's words stand in the query in a row (the last one possibly inflected)."""
+def _contains(query: Name, name: Name, inflected: bool, *, origin_too: bool = True) -> bool:
+    """The name's words stand in the query in a row (the last one possibly inflected); with origin_too=False,
+    not right after a word saying where people come from ("refugees from Ukraine")."""
     last = len(name) - 1
     return any(
-        query[i : i + last] == name[:last] and _same_word(query[i + last], name[last], inflected)
+        query[i : i + last] == name[:last]
+        and _same_word(query[i + last], name[last], inflected)
+        and (origin_too or i == 0 or query[i - 1] not in ORIGIN)
         for i in range(len(query) - last)
     )
 
@@ -113,11 +120,12 @@ class PlaceMatcher:
             return out
         folded = words(text, strip_accents=True)
         declined = language in DECLINING
-        codes = {c for name, cs in self._english.items() if _contains(folded, name, False) for c in cs}
+        english = self._english.items()
+        codes = {c for name, cs in english if _contains(folded, name, False, origin_too=False) for c in cs}
         if language not in (None, "en"):
             plain = words(text, strip_accents=False)
             local = self._names_in(language).items()
-            codes |= {c for name, cs in local if _contains(plain, name, declined) for c in cs}
+            codes |= {c for name, cs in local if _contains(plain, name, declined, origin_too=False) for c in cs}
         for code in codes:
             out[self._country_rows[code]] = 1.0
         for name, rows in self._city_rows.items():
