@@ -72,6 +72,7 @@ def test_a_named_place_lifts_its_practices_by_the_place_weight(built_index, enco
     assert with_places.ranked(query, depth=1)[0][0] in german
     # in Ukrainian too (e5 alone), and never in keyword mode
     ukrainian = "стратегія інтеграції Німеччина"
-    assert with_places.ranked(ukrainian, depth=1)[0][0] in german
-    assert dict(with_places.ranked(ukrainian))[next(iter(german))] > dict(without.ranked(ukrainian))[next(iter(german))]
+    top, lifted_score = with_places.ranked(ukrainian, depth=1)[0]
+    assert top in german  # and the same practices are close with or without the lift, so it is in both lists
+    assert lifted_score == pytest.approx(dict(without.ranked(ukrainian))[top] + Settings().place_weight, abs=1e-3)
     assert with_places.ranked(query, "keyword") == without.ranked(query, "keyword")
