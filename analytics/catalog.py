@@ -121,6 +121,6 @@ class Catalog:
                 }
                 for row in r.practices(period, limit)
             ]
-        if name in ("queries", "unmet", "filters"):
+        if SPECS[name].limited:
             return getattr(r, name)(period, limit)
         return getattr(r, name)(period)

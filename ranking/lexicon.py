@@ -8,6 +8,7 @@ by the multilingual encoder alone (English stemming and an English-only model ad
 
 import functools
 import re
+import unicodedata
 from collections.abc import Container
 
 LANGUAGES = (
@@ -36,6 +37,11 @@ LANGUAGES = (
 REAL_ZIPF = 1.0  # in a language's list at all: a real word, not a typo
 COMMON_ENGLISH_ZIPF = 1.5
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Accents and case folded away ("Montréal" -> "montreal"), for matching what people type."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
 
 
 @functools.cache

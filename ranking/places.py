@@ -20,14 +20,15 @@ dev half typed, translated and place queries all gain (bench/results/eval-dev.md
   residents come from or where it is, not where to look, so they are not read.
 """
 
+import os
 import re
-import unicodedata
 from collections.abc import Iterable, Set
 
 import numpy as np
 
 from indexer.countries import english_names, translated_names
 from indexer.schema import Practice
+from ranking.lexicon import fold
 from ranking.typos import MAX_WORDS
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -41,10 +42,7 @@ Name = tuple[str, ...]  # a name's words, case-folded
 
 
 def words(text: str, *, strip_accents: bool) -> Name:
-    folded = text.casefold()
-    if strip_accents:
-        folded = "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
-    return tuple(WORD.findall(folded))
+    return tuple(WORD.findall(fold(text) if strip_accents else text.casefold()))
 
 
 def city_names(practice: Practice) -> list[str]:
@@ -59,11 +57,7 @@ def _same_word(typed: str, name: str, inflected: bool) -> bool:
         return True
     if not inflected or len(name) < MIN_STEM:
         return False
-    shared = 0
-    for a, b in zip(typed, name, strict=False):
-        if a != b:
-            break
-        shared += 1
+    shared = len(os.path.commonprefix([typed, name]))
     return shared >= max(MIN_STEM, len(name) - STEM_SLACK) and len(typed) <= len(name) + STEM_SLACK
 
 

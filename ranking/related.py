@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.index import Index
-from ranking.practice_vectors import topic_matrix
 
 CANDIDATES = 50  # most related practices diversified per request
 PAIR_SAMPLE = 2000  # practices whose pairs set an encoder's mean and spread (all of them in small corpora)
@@ -81,6 +80,7 @@ class RelatedPractices:
         self,
         index: Index,
         centroids: dict[str, np.ndarray],
+        topics: np.ndarray,
         topic_weight: float,
         duplicate_threshold: float,
         mmr_lambda: float,
@@ -92,7 +92,7 @@ class RelatedPractices:
         self._left = np.hstack([c / (e * std) for c, (_, std) in zip(per_encoder, spread, strict=True)])
         self._right = np.hstack(per_encoder)
         self._offset = float(sum(mean / (e * std) for mean, std in spread))
-        self._topics = topic_matrix(index.practices)
+        self._topics = topics  # (n_practices, n_topics), ranking/practice_vectors.py
         self._topic_counts = self._topics.sum(axis=1)
         self._cities = [p.city for p in index.practices]
         self.topic_weight, self.duplicate_threshold, self.mmr_lambda = topic_weight, duplicate_threshold, mmr_lambda

@@ -21,7 +21,6 @@ it, then countries, cities, topics, titles, then shorter texts first.
 """
 
 import bisect
-import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from symspellpy.editdistance import DistanceAlgorithm, EditDistance  # type: ign
 
 from indexer.countries import country_name
 from indexer.schema import Practice
+from ranking.lexicon import fold
 
 Kind = Literal["country", "city", "topic", "title"]
 KIND_ORDER: dict[str, int] = {"country": 0, "city": 1, "topic": 2, "title": 3}
@@ -57,10 +57,6 @@ class _Entry:
     origin: tuple[int, ...]  # origin[i]: index in `text` of normalised character i; len(norm) + 1 long
 
 
-def _fold(ch: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c)).casefold()
-
-
 def normalise(text: str) -> tuple[str, tuple[int, ...]]:
     """(normalised text, origin map); see the module docstring."""
     out: list[str] = []
@@ -68,7 +64,7 @@ def normalise(text: str) -> tuple[str, tuple[int, ...]]:
     for i, ch in enumerate(text):
         if ch in DROPPED:
             continue
-        folded = _fold(ch)
+        folded = fold(ch)
         if folded.isalnum():
             for c in folded:
                 out.append(c)

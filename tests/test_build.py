@@ -22,6 +22,7 @@ from indexer.passages import prefix_for, split_passages
 from indexer.store import BUILDS, POINTER
 from indexer.topics import TOPICS
 from ranking import RankingConfig, SearchEngine
+from ranking.practice_vectors import topic_matrix
 from ranking.related import RelatedPractices
 
 pytestmark = pytest.mark.slow
@@ -267,8 +268,8 @@ def test_relatedness_adds_shared_topics_to_the_mean_z_scored_centroid_cosine():
         return (value - np.mean(pairs)) / np.std(pairs)
 
     pairs_a, pairs_b = [0.6, 0.6, 1.0], [0.8, 0.0, 0.6]  # cosines of (0, 1), (0, 2), (1, 2)
-    scores = RelatedPractices(fake, {"a": a, "b": b}, topic_weight=0.3, duplicate_threshold=5.0, mmr_lambda=0.8).scores(
-        0
-    )
+    scores = RelatedPractices(
+        fake, {"a": a, "b": b}, topic_matrix(fake.practices), topic_weight=0.3, duplicate_threshold=5.0, mmr_lambda=0.8
+    ).scores(0)
     assert scores[1] == pytest.approx((z(pairs_a, 0.6) + z(pairs_b, 0.8)) / 2 + 0.3 * 1 / 2, rel=1e-5)
     assert scores[2] == pytest.approx((z(pairs_a, 0.6) + z(pairs_b, 0.0)) / 2, rel=1e-5)
