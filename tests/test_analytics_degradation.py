@@ -11,10 +11,10 @@ import os
 import sqlite3
 import subprocess
 import time
-from pathlib import Path
 
 import pytest
 from analytics_support import ADMIN, analytics_app, metric
+from disk_faults import fill
 from fastapi.testclient import TestClient
 from live_server import free_port
 
@@ -67,18 +67,6 @@ def tmpfs(tmp_path):
         pytest.skip(f"cannot mount a tmpfs here: {done.stderr.decode().strip()}")
     yield mount
     subprocess.run(["umount", "-l", str(mount)], check=False)
-
-
-def fill(directory: Path) -> Path:
-    """Fill the file system of `directory` to the last byte; returns the filler file."""
-    filler = directory / "filler"
-    with open(filler, "wb", buffering=0) as fh:
-        try:
-            while True:
-                fh.write(b"\0" * 4096)
-        except OSError:
-            pass
-    return filler
 
 
 def test_a_full_disk(built_index, encoders, tmpfs, caplog):

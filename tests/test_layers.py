@@ -32,8 +32,14 @@ def lint_imports(cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run([str(LINT_IMPORTS), "--no-cache"], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
-def test_the_tree_keeps_every_layer_contract():
-    result = lint_imports(ROOT)
+@pytest.fixture(scope="module")
+def tree_lint() -> subprocess.CompletedProcess:
+    """lint-imports over the repository, run once for the tests that read it."""
+    return lint_imports(ROOT)
+
+
+def test_the_tree_keeps_every_layer_contract(tree_lint):
+    result = tree_lint
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"Contracts: {len(CONTRACTS)} kept, 0 broken." in result.stdout
 
@@ -85,8 +91,8 @@ def test_the_unchanged_copy_keeps_every_contract(tmp_path):
     assert f"Contracts: {len(CONTRACTS)} kept, 0 broken." in result.stdout
 
 
-def test_the_command_line_may_import_every_layer():
+def test_the_command_line_may_import_every_layer(tree_lint):
     """indexer/cli.py is the composition root: it imports ranking and evaluation, and the contracts allow it."""
     cli = (ROOT / "indexer" / "cli.py").read_text(encoding="utf-8")
     assert "from ranking import" in cli and "from evaluation import" in cli
-    assert lint_imports(ROOT).returncode == 0
+    assert tree_lint.returncode == 0

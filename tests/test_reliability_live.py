@@ -97,8 +97,7 @@ def test_a_burst_of_hostile_pastes_leaves_search_answered_and_memory_bounded(ser
 
 # row 8
 def test_a_413_closes_the_connection(server):
-    port = int(server.base.rsplit(":", 1)[1])
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.sendall(
             b"POST /similar HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
             b"Content-Length: 50000000000\r\n\r\n"
@@ -124,8 +123,7 @@ def test_a_413_closes_the_connection(server):
 
 
 def test_a_chunked_body_over_the_limit_is_413_and_closes(server):
-    port = int(server.base.rsplit(":", 1)[1])
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.sendall(
             b"POST /similar HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
         )
