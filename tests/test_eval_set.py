@@ -18,7 +18,9 @@ KINDS = {"keyword", "question", "name", "misspelling", "place_theme", "paragraph
 SPLITS = {"dev", "test"}
 ENDPOINTS = {"search", "similar"}
 GRADES = {1, 2}
-TRANSLATION_LANGS = {"fr", "es", "it", "de", "pt", "pl", "el", "uk"}
+TRANSLATION_LANGS = {"fr", "es", "it", "de", "pt", "pl", "el", "uk", "nl", "ca", "sv"}
+# Translations are appended in batches; within a batch, ids are grouped by language.
+TRANSLATION_BATCH_STARTS = ["t001", "t091"]
 UNTRANSLATABLE_KINDS = {"name", "misspelling"}
 
 
@@ -180,9 +182,14 @@ def test_translation_ids_unique_and_in_order(translations):
 
 
 def test_translations_grouped_by_language(translations):
-    langs = [t["lang"] for t in translations]
-    runs = [lang for i, lang in enumerate(langs) if i == 0 or langs[i - 1] != lang]
-    assert len(runs) == len(set(runs)), runs
+    ids = [t["id"] for t in translations]
+    assert all(start in ids for start in TRANSLATION_BATCH_STARTS), TRANSLATION_BATCH_STARTS
+    starts = sorted(ids.index(start) for start in TRANSLATION_BATCH_STARTS)
+    assert starts[0] == 0, starts
+    for begin, end in zip(starts, starts[1:] + [len(translations)]):
+        langs = [t["lang"] for t in translations[begin:end]]
+        runs = [lang for i, lang in enumerate(langs) if i == 0 or langs[i - 1] != lang]
+        assert len(runs) == len(set(runs)), (ids[begin], runs)
 
 
 def test_translation_sources_exist_and_translatable(translations, queries):
