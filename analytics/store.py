@@ -10,6 +10,8 @@ as StoreError with one sentence that never contains the URL's password.
 """
 
 import secrets as random_secrets
+import sqlite3
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -62,6 +64,20 @@ class Rows:
     clicks: list[dict] = field(default_factory=list)
 
 
+def _switch_to_wal(cursor: Any, busy_timeout_s: float) -> None:
+    """PRAGMA journal_mode=WAL, retried: on a new file, workers starting together race to convert it, and
+    SQLite answers the losers "database is locked" at once instead of waiting its busy timeout."""
+    deadline = time.monotonic() + busy_timeout_s
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as err:
+            if "locked" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+
+
 def _sqlite_engine(url: URL, busy_timeout_s: float) -> sa.Engine:
     if not url.database or url.database == ":memory:":
         raise StoreError("a SQLite analytics store needs a file: sqlite:///PATH")
@@ -72,7 +88,7 @@ def _sqlite_engine(url: URL, busy_timeout_s: float) -> sa.Engine:
     def _connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # SQLAlchemy's begin event below emits BEGIN itself
         cursor = dbapi_conn.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _switch_to_wal(cursor, busy_timeout_s)
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
