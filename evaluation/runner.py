@@ -73,7 +73,8 @@ class MemoEncoder:
 
 
 def with_encoders(index: Index, names: Sequence[str]) -> Index:
-    return dataclasses.replace(index, dense={n: index.dense[n] for n in names})
+    words = index.words if index.words is not None and index.words.encoder in names else None
+    return dataclasses.replace(index, dense={n: index.dense[n] for n in names}, words=words)
 
 
 def single_vector_index(index: Index, name: str) -> Index:

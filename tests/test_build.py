@@ -21,6 +21,7 @@ from indexer.keyword import KeywordIndex
 from indexer.passages import prefix_for, split_passages
 from indexer.store import BUILDS, POINTER
 from indexer.topics import TOPICS
+from indexer.word_vectors import bridge_words
 from ranking import RankingConfig, SearchEngine
 from ranking.practice_vectors import topic_matrix
 from ranking.related import RelatedPractices
@@ -132,7 +133,7 @@ def test_related_practices_exclude_self_and_start_with_the_most_related(index, e
 
 def test_manifest_describes_the_build(index, encoders, built_index):
     m = index.manifest
-    assert m["format_version"] == FORMAT_VERSION == 2
+    assert m["format_version"] == FORMAT_VERSION == 3
     assert m["encoders"] == [
         {
             "name": e.name,
@@ -162,6 +163,19 @@ def test_manifest_describes_the_build(index, encoders, built_index):
     for name, meta in m["files"].items():
         assert meta == {"bytes": (index.path / name).stat().st_size, "sha256": sha256_file(index.path / name)}, name
     assert (built_index.index / POINTER).read_text().strip() == m["build_id"] == index.path.name
+
+
+def test_the_build_embeds_the_corpus_words_for_the_word_bridge(index, encoders):
+    words = index.words
+    assert words is not None and words.encoder == "e5" and index.manifest["words"] == {"e5": len(words.words)}
+    assert words.words == bridge_words(index.keyword.vocabulary) and len(words.words) > 50
+    e5 = next(e for e in encoders if e.name == "e5")
+    assert np.allclose(words.vectors[::25], e5.encode_queries(words.words[::25]), atol=1e-5)  # as queries are
+
+
+def test_a_rebuild_takes_every_vector_and_word_vector_from_the_current_build(index_copy, encoders):
+    report = build_index(load_corpus(index_copy.data), index_copy, encoders)
+    assert report.embedded == {"minilm": 0, "e5": 0, "e5 words": 0}
 
 
 def test_same_input_gives_the_same_index(tmp_path, built_index, encoders, index):

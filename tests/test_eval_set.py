@@ -186,7 +186,7 @@ def test_translations_grouped_by_language(translations):
     assert all(start in ids for start in TRANSLATION_BATCH_STARTS), TRANSLATION_BATCH_STARTS
     starts = sorted(ids.index(start) for start in TRANSLATION_BATCH_STARTS)
     assert starts[0] == 0, starts
-    for begin, end in zip(starts, starts[1:] + [len(translations)]):
+    for begin, end in zip(starts, starts[1:] + [len(translations)], strict=True):
         langs = [t["lang"] for t in translations[begin:end]]
         runs = [lang for i, lang in enumerate(langs) if i == 0 or langs[i - 1] != lang]
         assert len(runs) == len(set(runs)), (ids[begin], runs)

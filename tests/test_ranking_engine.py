@@ -6,6 +6,7 @@ from conftest import ids_of
 
 from indexer.index import Index
 from ranking import RankingConfig, SearchEngine
+from ranking.filters import Filters
 from settings import Settings
 
 pytestmark = pytest.mark.slow
@@ -39,12 +40,39 @@ def test_corrections_feed_bm25_but_the_encoders_embed_the_typed_text(engine_and_
     assert recording["minilm"].seen == ["intercultral mediaton"] == recording["e5"].seen
 
 
-def test_a_query_in_another_language_is_ranked_by_e5_alone(engine_and_encoders):
+def test_a_query_in_another_language_is_ranked_by_e5_and_bm25_of_its_bridged_words(engine_and_encoders):
     engine, recording = engine_and_encoders
-    page = engine.search("lutter contre les rumeurs et les préjugés sur les migrants")
+    text = "lutter contre les rumeurs et les préjugés sur les migrants"
+    page = engine.search(text)
     assert page.language == "fr"
-    assert recording["minilm"].seen == [] and len(recording["e5"].seen) == 1
+    assert recording["minilm"].seen == []
+    assert text in recording["e5"].seen  # the query, whole
+    words = set(recording["e5"].seen) - {text}  # and, side by side, each content word for the bridge
+    assert {"rumeurs", "migrants"} <= words <= set(text.split()) and not words & {"les", "et", "sur"}
+    bridged = engine._bridge.english(text, "fr")
+    pool = engine._pool_for(text, "hybrid", Filters())
+    assert pool.query_stems == frozenset(engine.index.keyword.tokenize(bridged)) != frozenset()
     assert page.total > 0 and page.hits[0].score == pytest.approx(max(h.score for h in page.hits))
+
+
+def test_keyword_mode_reads_a_foreign_query_as_typed(engine_and_encoders):
+    engine, recording = engine_and_encoders
+    text = "lutter contre les rumeurs"
+    pool = engine._pool_for(text, "keyword", Filters())
+    assert recording["e5"].seen == [] and pool.query_stems == frozenset(engine.index.keyword.tokenize(text))
+
+
+def test_a_failing_bridge_leaves_the_foreign_query_to_e5(engine_and_encoders, monkeypatch):
+    engine, _ = engine_and_encoders
+
+    def broken(text: str, language: str) -> str:
+        raise RuntimeError("engine gone")
+
+    monkeypatch.setattr(engine._bridge, "english", broken)
+    text = "lutter contre les rumeurs sur les migrants"
+    page = engine.search(text)
+    assert page.language == "fr" and page.total > 0 and page.notice is None
+    assert engine._pool_for(text, "hybrid", Filters()).query_stems == frozenset()
 
 
 def test_english_queries_use_every_encoder(engine_and_encoders):

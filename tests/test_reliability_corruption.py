@@ -83,6 +83,14 @@ def test_vectors_that_are_not_unit_length_are_refused_even_with_a_resealed_manif
         Index.load(index_copy.index, ids_of(encoders))
 
 
+def test_words_that_do_not_pair_with_their_vectors_are_refused_even_with_a_resealed_manifest(index_copy, encoders):
+    words_file, _ = fmt.words_files(build_dir(index_copy), "e5")
+    words_file.write_text(json.dumps([*json.loads(words_file.read_text(encoding="utf-8")), "extra"]), encoding="utf-8")
+    reseal(build_dir(index_copy))
+    with pytest.raises(IndexLoadError, match="do not pair words with unit vectors"):
+        Index.load(index_copy.index, ids_of(encoders))
+
+
 def test_a_corrupted_build_never_seeds_the_next_builds_embedding_cache(index_copy, encoders):
     clean = np.load(fmt.vectors_file(build_dir(index_copy), "minilm"))
     overwrite_same_size(fmt.vectors_file(build_dir(index_copy), "minilm"))
