@@ -159,6 +159,8 @@ class SearchEngine:
         dense = {n: self._scorers[n].scores(v, allowed) for n, v in vectors.items()}
         bridged = self._bridged(q, bridging) if mode == "hybrid" else None
         keyword_q = bridged or q
+        if bridged is not None:  # BM25 reads the bridged words, not the corrected ones: nothing was corrected
+            corrections = []
         keyword_used = mode == "keyword" or (mode == "hybrid" and (bridged is not None or not self._foreign(q)))
         bm25, stems = self._bm25(keyword_q) if keyword_used else (np.zeros(self._n, dtype=np.float32), [])
         best_of_query = fusion.normalise_by_best(bm25)

@@ -55,6 +55,14 @@ def test_a_query_in_another_language_is_ranked_by_e5_and_bm25_of_its_bridged_wor
     assert page.total > 0 and page.hits[0].score == pytest.approx(max(h.score for h in page.hits))
 
 
+def test_a_bridged_query_reports_no_corrections_since_bm25_reads_the_bridged_words(engine_and_encoders):
+    engine, _ = engine_and_encoders
+    text = "lutter contre les rumeurs sur les migrantz"
+    assert engine.search(text, mode="keyword").corrections == [("migrantz", "migrants")]
+    page = engine.search(text)
+    assert page.language == "fr" and page.corrections == []
+
+
 def test_keyword_mode_reads_a_foreign_query_as_typed(engine_and_encoders):
     engine, recording = engine_and_encoders
     text = "lutter contre les rumeurs"
