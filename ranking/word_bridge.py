@@ -10,7 +10,8 @@ No threshold on closeness: none helped on dev, since e5's word cosines sit close
 
 The language's function words (among its few hundred commonest, by wordfreq) are left out: "de",
 "la", "για" have no content to carry. A text gives at most MAX_WORDS distinct words (a pasted
-paragraph: its first ones); each costs the encoder about 8 ms, so vectors are cached per word.
+paragraph: its first ones); each costs the encoder about 8 ms, so vectors are cached per word, and
+a word the corpus has ("migrants", "Portugal") is its own closest, taken without the encoder.
 """
 
 import numpy as np
@@ -28,6 +29,7 @@ MIN_LENGTH = 3
 class WordBridge:
     def __init__(self, words: WordVectors, encoder: TextEncoder, cache_size: int):
         self._words = words.words
+        self._row = {w: i for i, w in enumerate(words.words)}
         self._vectors = np.asarray(words.vectors)
         self._encoder = encoder
         self._cache: LRU[str, np.ndarray] = LRU(cache_size)
@@ -42,10 +44,14 @@ class WordBridge:
         content = list(dict.fromkeys(content))[:MAX_WORDS]
         if not content or not self._words:
             return ""
-        closest = (self._vectors_of(content) @ self._vectors.T).argmax(axis=1)
-        return " ".join(self._words[int(i)] for i in closest)
+        # A corpus word is its own closest ("migrants", "Portugal"): no need to embed it.
+        foreign = [w for w in content if w not in self._row]
+        closest = dict(zip(foreign, (self._vectors_of(foreign) @ self._vectors.T).argmax(axis=1), strict=True))
+        return " ".join(self._words[int(closest[w]) if w in closest else self._row[w]] for w in content)
 
     def _vectors_of(self, words: list[str]) -> np.ndarray:
+        if not words:
+            return np.zeros((0, self._vectors.shape[1]), dtype=np.float32)
         found = {w: v for w in words if (v := self._cache.get(w)) is not None}
         missing = [w for w in words if w not in found]
         if missing:

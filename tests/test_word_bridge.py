@@ -61,6 +61,13 @@ def test_word_vectors_are_cached_and_a_long_text_gives_at_most_max_words(bridge_
     assert len(encoder.calls[-1]) == MAX_WORDS
 
 
+def test_a_corpus_word_is_its_own_closest_without_the_encoder(bridge_and_encoder):
+    bridge, encoder = bridge_and_encoder
+    assert bridge.english("roma médiateurs refugees", "fr") == "roma mediators refugees"
+    assert encoder.calls == [["médiateurs"]]
+    assert bridge.english("Roma refugees", "fr") == "roma refugees" and len(encoder.calls) == 1
+
+
 def test_an_unknown_language_keeps_every_word_of_three_letters_or_more(bridge_and_encoder):
     bridge, _ = bridge_and_encoder
     assert bridge.english("les roms", "xx") == "mediators roma"  # "les" is a word here, and lands somewhere
