@@ -115,8 +115,8 @@ def read_cache(index_dir: Path, encoder_ids: dict[str, str], passage_tokens: int
                 vectors = fmt.read_vectors(build, encoder["name"], mmap=False)
                 if len(vectors) == len(hashes):
                     cache.vectors[encoder["id"]] = dict(zip(hashes, vectors, strict=True))
-                if encoder["name"] == MULTILINGUAL and "words" in manifest:
-                    words, word_vectors = fmt.read_word_vectors(build, MULTILINGUAL)
+                if encoder["name"] in manifest.get("words", {}):
+                    words, word_vectors = fmt.read_word_vectors(build, encoder["name"])
                     cache.words[encoder["id"]] = dict(zip(map(text_hash, words), word_vectors, strict=True))
         if manifest.get("passage_tokens") == passage_tokens and manifest.get("window") == passage_window:
             keys = [passage_key(p) for p in practices]

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 
 MULTILINGUAL = "e5"  # the encoder that reads every language; the only one whose word vectors are built
 MIN_PRACTICES = 2
-MIN_LENGTH = 3
+MIN_LENGTH = 3  # shorter words carry no content, on either side of the bridge
 
 
 def bridge_words(vocabulary: Mapping[str, int]) -> list[str]:

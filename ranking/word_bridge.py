@@ -18,12 +18,12 @@ import numpy as np
 
 from indexer.encoders import TextEncoder
 from indexer.index import WordVectors
+from indexer.word_vectors import MIN_LENGTH
 from ranking.cache import LRU
 from ranking.lexicon import LANGUAGES, WORD, frequencies
 
 FUNCTION_WORD_ZIPF = 5.8  # about a language's 300 commonest words
 MAX_WORDS = 64  # dev paragraphs: 0.593 with 16 words, 0.659 with 32, 0.660 with 64
-MIN_LENGTH = 3
 
 
 class WordBridge:
