@@ -1,4 +1,5 @@
-"""The evaluation set on disk (data/eval/): judged queries, their translations, related-practice judgments.
+"""The evaluation set on disk (data/eval/): judged queries, their translations, related-practice judgments,
+and queries the collection has nothing for (unmet.jsonl: what the unmet-query report should catch).
 
 A translation (translations.jsonl) inherits its source query's split, kind, endpoint and judgments,
 so it is judged exactly as its source and never leaks across halves.
@@ -31,6 +32,14 @@ class RelatedEntry:
     split: str
     related: dict[str, int]
     duplicates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OffTopicQuery:
+    id: str
+    split: str
+    lang: str
+    query: str
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -73,3 +82,7 @@ def load_related(path: Path, split: Split = "all") -> list[RelatedEntry]:
         for r in read_jsonl(path)
         if _in_split(r, split)
     ]
+
+
+def load_off_topic(path: Path, split: Split = "all") -> list[OffTopicQuery]:
+    return [OffTopicQuery(r["id"], r["split"], r["lang"], r["query"]) for r in read_jsonl(path) if _in_split(r, split)]

@@ -79,6 +79,17 @@ def render_markdown(report: Report) -> str:
         "|---|---:|---:|",
     ]
     lines += [f"| {n} | {cfg.floors.get(n, 0):g} | {v:g} |" for n, v in report.floors.items()]
+    if report.unmet:
+        lines += [
+            "",
+            "## Unmet queries: share reported with no close match (judged: want 0; off-topic: want 1)",
+            "",
+            "match floors " + ", ".join(f"{n} {v:g}" for n, v in cfg.match_floors.items() if n in report.encoders),
+            "",
+            "| queries | n | reported unmet |",
+            "|---|---:|---:|",
+        ]
+        lines += [f"| {name} | {u.n} | {u.unmet:.3f} |" for name, u in report.unmet.items()]
     return "\n".join(lines) + "\n"
 
 

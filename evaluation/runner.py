@@ -13,7 +13,7 @@ from typing import Any
 import faiss
 import numpy as np
 
-from evaluation.dataset import EvalQuery, RelatedEntry
+from evaluation.dataset import EvalQuery, OffTopicQuery, RelatedEntry
 from evaluation.metrics import choose_floor, distinct_at_k, mrr_at_k, ndcg_at_k, precision_at_k, recall_at_k
 from indexer.encoders import TextEncoder
 from indexer.index import DenseVectors, Index
@@ -146,6 +146,19 @@ def score_related(engine: SearchEngine, entries: Sequence[RelatedEntry], k: int 
     return RelatedScores(len(entries), float(np.mean(precisions)), float(np.mean(cities)), duplicates)
 
 
+@dataclass(frozen=True)
+class UnmetShare:
+    n: int
+    unmet: float  # share of the queries that hybrid search reports with no close match
+
+
+def unmet_share(engine: SearchEngine, texts: Sequence[str]) -> UnmetShare:
+    """What the analytics' unmet-query report would count: judged queries should stay out, off-topic ones in."""
+    if not texts:
+        return UnmetShare(0, 0.0)
+    return UnmetShare(len(texts), sum(not engine.search(t, limit=1).close_match for t in texts) / len(texts))
+
+
 @dataclass
 class Report:
     split: str
@@ -157,6 +170,7 @@ class Report:
     encoder_sets: dict[str, dict[str, Scores]]  # "minilm" / "e5" / "minilm+e5" -> group -> hybrid scores
     related: dict[str, RelatedScores]
     floors: dict[str, float] = field(default_factory=dict)  # encoder -> floor keeping 95% of judged relevant
+    unmet: dict[str, UnmetShare] = field(default_factory=dict)  # judged / off-topic group -> reported unmet
 
     @property
     def headline(self) -> dict[str, float | None]:
@@ -195,6 +209,7 @@ def evaluate(
     config: RankingConfig,
     split: str = "all",
     progress: Callable[[str], None] | None = None,
+    off_topic: Sequence[OffTopicQuery] = (),
 ) -> Report:
     say = progress or (lambda _msg: None)
     memo = [e if isinstance(e, MemoEncoder) else MemoEncoder(e) for e in encoders]
@@ -281,7 +296,14 @@ def evaluate(
                 float(cosines[index.position[p]]) for p, g in q.judgments.items() if g > 0 and p in index.position
             ]
         floors[name] = choose_floor(relevant)
-    return Report(split, config, names, by_group, languages, fusion, encoder_sets, related_scores, floors)
+
+    say("unmet queries")
+    unmet = {f"judged: {g}": unmet_share(engine, [q.query for q in groups[g]]) for g in main_groups if groups.get(g)}
+    for label, wanted in (("English", True), ("other languages", False)):
+        texts = [q.query for q in off_topic if (q.lang == "en") == wanted]
+        if texts:
+            unmet[f"off-topic: {label}"] = unmet_share(engine, texts)
+    return Report(split, config, names, by_group, languages, fusion, encoder_sets, related_scores, floors, unmet)
 
 
 def as_json(report: Report) -> dict[str, Any]:

@@ -85,7 +85,7 @@ def cmd_delete(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from evaluation import evaluate, load_queries, load_related, render_markdown, report_json
+    from evaluation import evaluate, load_off_topic, load_queries, load_related, render_markdown, report_json
     from indexer.encoders import load_encoders
     from indexer.index import Index
     from ranking import RankingConfig
@@ -96,7 +96,10 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     queries = load_queries(args.queries, args.split, args.translations)
     related = load_related(args.related, args.split) if args.related.exists() else []
     progress = (lambda msg: print(f"eval: {msg}", file=sys.stderr)) if sys.stderr.isatty() else None
-    report = evaluate(index, encoders, queries, related, config, split=args.split, progress=progress)
+    off_topic = load_off_topic(args.unmet, args.split) if args.unmet.exists() else []
+    report = evaluate(
+        index, encoders, queries, related, config, split=args.split, progress=progress, off_topic=off_topic
+    )
     table = render_markdown(report)
     out = args.out or Path("bench/results") / f"eval-{args.split}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -146,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="translated queries, judged as their source",
     )
     p.add_argument("--related", type=Path, default=Path("data/eval/related.jsonl"), help="related-practice judgments")
+    p.add_argument(
+        "--unmet", type=Path, default=Path("data/eval/unmet.jsonl"), help="queries the collection has nothing for"
+    )
     p.add_argument("--split", choices=["dev", "test", "all"], default="dev", help="which half (tune on dev only)")
     p.add_argument("--out", type=Path, default=None, help="Markdown table (default: bench/results/eval-SPLIT.md)")
     p.set_defaults(func=cmd_eval, source_arg="queries")

@@ -13,6 +13,7 @@ class RankingConfig:
     topic_weight: float
     place_weight: float
     floors: dict[str, float]  # encoder name -> cosine at or above which a result is a close match
+    match_floors: dict[str, float]  # encoder name -> best cosine a query needs for any result to be close
     keyword_floor: float
     duplicate_threshold: float
     related_topic_weight: float
@@ -27,6 +28,7 @@ class RankingConfig:
             topic_weight=settings.topic_weight,
             place_weight=settings.place_weight,
             floors={"minilm": settings.minilm_floor, "e5": settings.e5_floor},
+            match_floors={"minilm": settings.minilm_match_floor, "e5": settings.e5_match_floor},
             keyword_floor=settings.keyword_floor,
             duplicate_threshold=settings.duplicate_threshold,
             related_topic_weight=settings.related_topic_weight,

@@ -165,16 +165,13 @@ class SearchEngine:
         bm25, stems = self._bm25(keyword_q) if keyword_used else (np.zeros(self._n, dtype=np.float32), [])
         best_of_query = fusion.normalise_by_best(bm25)
         strong_keyword = (bm25 > 0) & (best_of_query >= (cfg.keyword_floor if mode == "keyword" else STRONG_KEYWORD))
-        semantic_close = np.zeros(self._n, dtype=bool)
-        if dense:  # judged by the first encoder that ran: MiniLM separates off-topic queries best in English
-            judge = next(iter(dense))
-            semantic_close = dense[judge][0] >= cfg.floors.get(judge, 1.0)
+        semantic_close, met = self._semantic_closeness(dense, allowed)
         if mode == "keyword":
             scores, close, best_rows = best_of_query, strong_keyword, self._first_rows
         else:
             topics, places = self._topic_signal.scores(vectors), self._places.named(text, q.language)
             scores = self._fuse(dense, topics, places, bm25 if keyword_used else None)
-            close = semantic_close | (strong_keyword if mode == "hybrid" else False)
+            close = (semantic_close | (strong_keyword if mode == "hybrid" else False)) & met
             best_rows = dense[self._snippet_encoder(dense)][1]
         scores = np.where(np.isfinite(scores), scores, -np.inf).astype(np.float32)
         order = np.lexsort((self._ids, -scores))
@@ -193,6 +190,21 @@ class SearchEngine:
             notice,
             q.language,
         )
+
+    def _semantic_closeness(
+        self, dense: dict[str, tuple[np.ndarray, np.ndarray]], allowed: np.ndarray
+    ) -> tuple[np.ndarray, bool]:
+        """(practices at or above the judge's floor, whether the query's best cosine reaches its match floor).
+
+        The judge is the first encoder that ran: MiniLM separates off-topic queries best in English. A query the
+        collection has nothing for ("parking meter pricing") still shares a word or two with some practice; unless
+        its best cosine reaches the match floor, nothing is close and it is reported unmet."""
+        if not dense:
+            return np.zeros(self._n, dtype=bool), True
+        judge = next(iter(dense))
+        cosines = dense[judge][0]
+        met = bool((cosines[allowed] >= self.config.match_floors.get(judge, -np.inf)).any())
+        return cosines >= self.config.floors.get(judge, 1.0), met
 
     def _fuse(
         self,

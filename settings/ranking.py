@@ -30,6 +30,18 @@ class RankingSettings(BaseSettings):
     )
     minilm_floor: float = Field(0.25, ge=-1, le=1, description="MiniLM cosine below which a result is not close")
     e5_floor: float = Field(0.79, ge=-1, le=1, description="multilingual-e5 cosine below which a result is not close")
+    minilm_match_floor: float = Field(
+        0.30,
+        ge=-1,
+        le=1,
+        description="best MiniLM cosine an English query needs to have a close match at all (below: unmet)",
+    )
+    e5_match_floor: float = Field(
+        0.80,
+        ge=-1,
+        le=1,
+        description="best multilingual-e5 cosine a query in another language needs to have a close match at all",
+    )
     keyword_floor: float = Field(0.15, ge=0, le=1, description="keyword mode: BM25/max below which not close")
     duplicate_threshold: float = Field(
         4.7,

@@ -13,6 +13,7 @@ QUERIES = EVAL_DIR / "queries.jsonl"
 RELATED = EVAL_DIR / "related.jsonl"
 TRANSLATIONS = EVAL_DIR / "translations.jsonl"
 DUPLICATES = EVAL_DIR / "duplicates.jsonl"
+UNMET = EVAL_DIR / "unmet.jsonl"
 
 KINDS = {"keyword", "question", "name", "misspelling", "place_theme", "paragraph"}
 SPLITS = {"dev", "test"}
@@ -60,6 +61,11 @@ def translations():
 @pytest.fixture(scope="module")
 def duplicate_groups():
     return _load_jsonl(DUPLICATES)
+
+
+@pytest.fixture(scope="module")
+def unmet():
+    return _load_jsonl(UNMET)
 
 
 def test_files_exist():
@@ -265,3 +271,32 @@ def test_related_duplicates_are_in_duplicate_groups(related, duplicate_groups):
         for pid in r.get("duplicates", []):
             assert r["id"] in group_of, (r["id"], pid)
             assert group_of.get(pid) == group_of[r["id"]], (r["id"], pid)
+
+
+def test_unmet_queries_fields_and_ids(unmet):
+    assert [r["id"] for r in unmet] == [f"u{i:03d}" for i in range(1, len(unmet) + 1)]
+    for r in unmet:
+        assert set(r) - {"source"} == {"id", "split", "lang", "query"}, r["id"]
+        assert r["split"] in SPLITS and r["query"].strip(), r["id"]
+    assert len({r["query"] for r in unmet}) == len(unmet)
+
+
+def test_unmet_translations_follow_their_english_source(unmet):
+    by_id = {r["id"]: r for r in unmet}
+    for r in unmet:
+        if r["lang"] == "en":
+            assert "source" not in r, r["id"]
+        else:
+            source = by_id[r["source"]]
+            assert source["lang"] == "en" and source["split"] == r["split"], r["id"]
+
+
+def test_unmet_queries_in_both_splits_and_languages(unmet):
+    for split in SPLITS:
+        langs = {r["lang"] for r in unmet if r["split"] == split}
+        assert "en" in langs and len(langs) >= 3, split
+
+
+def test_unmet_queries_are_not_judged_queries(unmet, queries, translations):
+    judged = {q["query"].lower() for q in queries} | {t["query"].lower() for t in translations}
+    assert not judged & {r["query"].lower() for r in unmet}

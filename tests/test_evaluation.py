@@ -69,7 +69,7 @@ def _write_jsonl(path, rows):
 def test_eval_command_writes_a_table_on_a_tiny_index(built_index, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("PRACTICE_SEARCH_INDEX", str(built_index.index))
     queries, related, out = tmp_path / "q.jsonl", tmp_path / "r.jsonl", tmp_path / "results" / "eval.md"
-    translations = tmp_path / "t.jsonl"
+    translations, unmet = tmp_path / "t.jsonl", tmp_path / "u.jsonl"
     oxlo = "oxlo-business-charter-making-migrants-visible-as-a-resource-for-business-and-eco-oslo"
     mediation = "mediation-panel-a-low-threshold-mediation-service-for-complaints-on-discriminati-oslo"
     _write_jsonl(
@@ -121,6 +121,14 @@ def test_eval_command_writes_a_table_on_a_tiny_index(built_index, tmp_path, caps
         ],
     )
 
+    _write_jsonl(
+        unmet,
+        [
+            {"id": "u001", "split": "dev", "lang": "en", "query": "lifeguards at the municipal swimming pool"},
+            {"id": "u002", "split": "test", "lang": "en", "query": "pothole repair"},
+            {"id": "u003", "split": "dev", "lang": "fr", "source": "u001", "query": "surveillants de baignade"},
+        ],
+    )
     code = cli.main(
         [
             "eval",
@@ -132,6 +140,8 @@ def test_eval_command_writes_a_table_on_a_tiny_index(built_index, tmp_path, caps
             str(translations),
             "--related",
             str(related),
+            "--unmet",
+            str(unmet),
             "--split",
             "dev",
             "--out",
@@ -150,6 +160,7 @@ def test_eval_command_writes_a_table_on_a_tiny_index(built_index, tmp_path, caps
         "## Encoders",
         "## Related practices",
         "## Semantic floors",
+        "## Unmet queries",
     ):
         assert heading in table
     report = json.loads(out.with_suffix(".json").read_text(encoding="utf-8"))
@@ -166,6 +177,10 @@ def test_eval_command_writes_a_table_on_a_tiny_index(built_index, tmp_path, caps
     assert set(report["encoder_sets"]) >= {"minilm", "e5", "minilm+e5"}
     assert report["related"][f"MMR lambda={Settings().mmr_lambda:g} (default)"]["n"] == 1
     assert set(report["floors"]) == {"minilm", "e5"}
+    unmet_rows = report["unmet"]
+    assert unmet_rows["off-topic: English"] == {"n": 1, "unmet": 1.0}  # u002 is in the test half
+    assert unmet_rows["off-topic: other languages"]["n"] == 1
+    assert unmet_rows["judged: search (English)"]["n"] == 2
     for by_mode in groups.values():
         for scores in by_mode.values():
             assert 0.0 <= scores["ndcg10"] <= 1.0

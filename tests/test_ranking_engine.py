@@ -97,6 +97,22 @@ def test_off_topic_queries_have_no_close_match(engine_and_encoders):
     assert page.close_match is False and len(page.hits) <= 3 and not any(h.close for h in page.hits)
 
 
+@pytest.mark.parametrize(
+    "query", ["lifeguards at the municipal swimming pool", "surveillants de baignade à la piscine"]
+)
+def test_a_query_sharing_only_a_word_with_the_corpus_is_unmet_below_the_match_floor(built_index, encoders, query):
+    index = Index.load(built_index.index, ids_of(encoders))
+    engine = SearchEngine(index, encoders, RankingConfig.from_settings(Settings()))
+    no_match_floor = SearchEngine(
+        index, encoders, RankingConfig.from_settings(Settings(minilm_match_floor=-1, e5_match_floor=-1))
+    )
+    assert no_match_floor.search(query).close_match  # a shared word or a low floor lets something through
+    page = engine.search(query)
+    assert page.close_match is False and len(page.hits) == 3 and not any(h.close for h in page.hits)
+    assert engine.search("a council giving immigrants a say in local politics").close_match
+    assert engine.search("conseil des immigrés pour participer à la vie politique locale").close_match
+
+
 def test_a_named_place_lifts_its_practices_by_the_place_weight(built_index, encoders):
     index = Index.load(built_index.index, ids_of(encoders))
     with_places = SearchEngine(index, encoders, RankingConfig.from_settings(Settings()))
