@@ -14,6 +14,8 @@ dev half typed, translated and place queries all gain (bench/results/eval-dev.md
   (at least four) it starts with and which it outgrows by at most two: "w Hiszpanii" names
   Hiszpania, "в Іспанії" Іспанія, "της Ισπανίας" Ισπανία (but "українська" not Україна).
 - Cities are the corpus's own list per practice ("Lublin, Krakow and Wrocław" is three).
+- An English demonym names its country only right before a word for a place ("Italian cities", "Polish
+  towns"): elsewhere it says who people are ("Ukrainian refugees") or what they speak ("German lessons").
 - A country right after "from" ("refugees from Ukraine", "Flüchtlinge aus Syrien", "біженці з України")
   is where people come from, not where to look: it names nothing.
 - Texts over MAX_WORDS words are pasted descriptions: the places they name are where the city's
@@ -36,6 +38,20 @@ STEM_SLACK = 2  # letters an inflected form may change at the end of a name
 MIN_STEM = 4
 # "from" in the languages whose word for it means nothing else: a country after it is where people come from
 ORIGIN = frozenset({"from", "aus", "z", "ze", "з", "із", "зі", "из"})
+# Demonyms of the countries ICC member cities are in, and the words after which one names its country.
+DEMONYMS = {
+    "AT": "austrian", "AU": "australian", "BE": "belgian", "BA": "bosnian", "CA": "canadian", "CH": "swiss",
+    "CY": "cypriot", "CZ": "czech", "DE": "german", "DK": "danish", "ES": "spanish", "FI": "finnish",
+    "FO": "faroese", "FR": "french", "GB": "british", "GR": "greek", "HR": "croatian", "HU": "hungarian",
+    "IE": "irish", "IL": "israeli", "IS": "icelandic", "IT": "italian", "JP": "japanese", "KR": "korean",
+    "LU": "luxembourgish", "MA": "moroccan", "MD": "moldovan", "ME": "montenegrin", "MT": "maltese",
+    "MX": "mexican", "NL": "dutch", "NO": "norwegian", "PL": "polish", "PT": "portuguese", "RO": "romanian",
+    "RS": "serbian", "RU": "russian", "SE": "swedish", "SI": "slovenian", "TR": "turkish", "UA": "ukrainian",
+    "US": "american",
+}  # fmt: skip
+PLACE_WORDS = frozenset(
+    {"city", "cities", "town", "towns", "municipality", "municipalities", "village", "villages", "region", "regions"}
+)
 DECLINING = frozenset({"pl", "uk", "ru", "cs", "sk", "sl", "hr", "sr", "bg", "el", "lt", "lv", "fi", "hu", "et"})
 
 Name = tuple[str, ...]  # a name's words, case-folded
@@ -89,6 +105,7 @@ class PlaceMatcher:
         self._city_rows = {name: np.asarray(rows, dtype=np.int64) for name, rows in rows_of_city.items()}
         self._english = self._table((code, english_names(code)) for code in self._country_rows)
         self._local: dict[str, dict[Name, set[str]]] = {}
+        self._demonyms = {d: code for code, d in DEMONYMS.items() if code in self._country_rows}
 
     @staticmethod
     def _table(named: Iterable[tuple[str, Set[str]]], *, strip_accents: bool = True) -> dict[Name, set[str]]:
@@ -116,6 +133,11 @@ class PlaceMatcher:
         declined = language in DECLINING
         english = self._english.items()
         codes = {c for name, cs in english if _contains(folded, name, False, origin_too=False) for c in cs}
+        codes |= {
+            self._demonyms[w]
+            for w, after in zip(folded, folded[1:], strict=False)
+            if after in PLACE_WORDS and w in self._demonyms
+        }
         if language not in (None, "en"):
             plain = words(text, strip_accents=False)
             local = self._names_in(language).items()

@@ -36,6 +36,13 @@ def test_english_matches_whole_words_only(places):
         assert not places.named(text, "en").any(), text
 
 
+def test_a_demonym_names_its_country_only_before_a_word_for_a_place(places):
+    assert named_cities(places, "Italian cities intercultural mediation", "en") == in_country("IT")
+    assert named_cities(places, "anti-rumour strategies of Spanish towns", "en") == in_country("ES")
+    for text in ("Ukrainian refugees", "German lessons for migrants", "Polish community in the city", "Italian"):
+        assert not places.named(text, "en").any(), text
+
+
 @pytest.mark.parametrize(
     ("text", "language", "code"),
     [
