@@ -38,7 +38,8 @@ STEM_SLACK = 2  # letters an inflected form may change at the end of a name
 MIN_STEM = 4
 # "from" in the languages whose word for it means nothing else: a country after it is where people come from
 ORIGIN = frozenset({"from", "aus", "z", "ze", "з", "із", "зі", "из"})
-# Demonyms of the countries ICC member cities are in, and the words after which one names its country.
+# English demonyms (those of countries the corpus has no practice in are left out at start-up), and the words
+# before which a demonym names its country.
 DEMONYMS = {
     "AT": "austrian", "AU": "australian", "BE": "belgian", "BA": "bosnian", "CA": "canadian", "CH": "swiss",
     "CY": "cypriot", "CZ": "czech", "DE": "german", "DK": "danish", "ES": "spanish", "FI": "finnish",
