@@ -13,7 +13,8 @@ class RankingConfig:
     topic_weight: float
     place_weight: float
     floors: dict[str, float]  # encoder name -> cosine at or above which a result is a close match
-    match_floors: dict[str, float]  # encoder name -> best cosine a query needs for any result to be close
+    match_floors: dict[str, float]  # encoder name -> best cosine an English query needs for any result to be close
+    foreign_match_floor: float  # the same for e5 and a query in another language
     keyword_floor: float
     duplicate_threshold: float
     related_topic_weight: float
@@ -29,6 +30,7 @@ class RankingConfig:
             place_weight=settings.place_weight,
             floors={"minilm": settings.minilm_floor, "e5": settings.e5_floor},
             match_floors={"minilm": settings.minilm_match_floor, "e5": settings.e5_match_floor},
+            foreign_match_floor=settings.e5_foreign_match_floor,
             keyword_floor=settings.keyword_floor,
             duplicate_threshold=settings.duplicate_threshold,
             related_topic_weight=settings.related_topic_weight,

@@ -34,9 +34,15 @@ class RankingSettings(BaseSettings):
         0.30,
         ge=-1,
         le=1,
-        description="best MiniLM cosine an English query needs to have a close match at all (below: unmet)",
+        description="best MiniLM cosine a pasted English text needs to have a close match at all (below: unmet)",
     )
     e5_match_floor: float = Field(
+        0.82,
+        ge=-1,
+        le=1,
+        description="best multilingual-e5 cosine a typed English query needs to have a close match at all",
+    )
+    e5_foreign_match_floor: float = Field(
         0.80,
         ge=-1,
         le=1,
