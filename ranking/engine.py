@@ -29,7 +29,7 @@ from ranking.results import Hit, Mode, Page, Pool
 from ranking.snippets import Snippet, make_snippet
 from ranking.suggest import Suggester, Suggestion
 from ranking.topic_signal import TopicSignal
-from ranking.typos import MAX_WORDS, TypoCorrector
+from ranking.typos import TypoCorrector
 from ranking.word_bridge import WordBridge
 
 NEAREST_WHEN_NONE = 3  # results shown, flagged, when nothing is a close match
@@ -98,19 +98,19 @@ class SearchEngine:
             self._embeddings.put(key, cached)
         return cached
 
-    def _query_vectors(self, q: query.Query) -> dict[str, np.ndarray]:
+    def _query_vectors(self, q: query.Query, foreign: bool) -> dict[str, np.ndarray]:
         """The (1, dim) query vector of every encoder that reads the query."""
-        names = [n for n in self._scorers if self._reads(n, q)]
+        names = [n for n in self._scorers if self._reads(n, q, foreign)]
         return dict(zip(names, self._pool.map(lambda n: self._embed(n, q), names), strict=True))
 
-    def _reads(self, name: str, q: query.Query) -> bool:
+    def _reads(self, name: str, q: query.Query, foreign: bool) -> bool:
         """MiniLM reads only pasted English text when e5 is there. For a typed English query e5 alone tied both
         encoders on the dev half (nDCG@10 0.811 against 0.810) and, on this 2-core machine, costs half as much:
         e5 runs about twice as slow whenever the other core computes. Pasted text gains from both (0.719
         against e5's 0.675)."""
         if name != MONOLINGUAL or MULTILINGUAL not in self._scorers:
             return True
-        return not self._foreign(q) and len(q.text.split()) > MAX_WORDS
+        return not foreign and q.pasted
 
     def _foreign(self, q: query.Query) -> bool:
         """Written in another language, and a multilingual encoder is there to read it: then the English-only
@@ -154,14 +154,15 @@ class SearchEngine:
         cfg = self.config
         corrected, corrections = self._typos.correct(text)
         q = query.parse(text, corrected, self._english, self._splitter)
+        foreign = self._foreign(q)
         notice = None
         vectors: dict[str, np.ndarray] = {}
         bridging = None
-        if mode == "hybrid" and self._foreign(q) and self._bridge is not None:
+        if mode == "hybrid" and foreign and self._bridge is not None:
             bridging = self._pool.submit(self._bridge.english, text, q.language or "")
         if mode != "keyword":
             try:
-                vectors = self._query_vectors(q)
+                vectors = self._query_vectors(q, foreign)
             except Exception as err:  # an encoder failing must not take search down
                 notice = f"semantic search unavailable ({type(err).__name__}); showing keyword results only"
                 mode = "keyword"
@@ -170,11 +171,11 @@ class SearchEngine:
         keyword_q = bridged or q
         if bridged is not None:  # BM25 reads the bridged words, not the corrected ones: nothing was corrected
             corrections = []
-        keyword_used = mode == "keyword" or (mode == "hybrid" and (bridged is not None or not self._foreign(q)))
+        keyword_used = mode == "keyword" or (mode == "hybrid" and (bridged is not None or not foreign))
         bm25, stems = self._bm25(keyword_q) if keyword_used else (np.zeros(self._n, dtype=np.float32), [])
         best_of_query = fusion.normalise_by_best(bm25)
         strong_keyword = (bm25 > 0) & (best_of_query >= (cfg.keyword_floor if mode == "keyword" else STRONG_KEYWORD))
-        semantic_close, met = self._semantic_closeness(dense, allowed, self._foreign(q))
+        semantic_close, met = self._semantic_closeness(dense, allowed, foreign)
         if mode == "keyword":
             scores, close, best_rows = best_of_query, strong_keyword, self._first_rows
         else:

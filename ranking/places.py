@@ -18,7 +18,7 @@ dev half typed, translated and place queries all gain (bench/results/eval-dev.md
   towns"): elsewhere it says who people are ("Ukrainian refugees") or what they speak ("German lessons").
 - A country right after "from" ("refugees from Ukraine", "Flüchtlinge aus Syrien", "біженці з України")
   is where people come from, not where to look: it names nothing.
-- Texts over MAX_WORDS words are pasted descriptions: the places they name are where the city's
+- Pasted descriptions (over typos.MAX_WORDS words): the places they name are where the city's
   residents come from or where it is, not where to look, so they are not read.
 """
 
@@ -31,7 +31,7 @@ import numpy as np
 from indexer.countries import english_names, translated_names
 from indexer.schema import Practice
 from ranking.lexicon import fold
-from ranking.typos import MAX_WORDS
+from ranking.query import is_pasted
 
 WORD = re.compile(r"\w+", re.UNICODE)
 STEM_SLACK = 2  # letters an inflected form may change at the end of a name
@@ -128,7 +128,7 @@ class PlaceMatcher:
     def named(self, text: str, language: str | None) -> np.ndarray:
         """float32 per practice: 1 where it is in a country or city the text names, else 0."""
         out = np.zeros(self._n, dtype=np.float32)
-        if len(text.split()) > MAX_WORDS:
+        if is_pasted(text):
             return out
         folded = words(text, strip_accents=True)
         declined = language in DECLINING

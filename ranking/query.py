@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ranking.lexicon import guess_language
+from ranking.typos import MAX_WORDS
 
 EMBED_TOKENS = 192
 EMBED_CHARS = 1200  # about what 192 English word pieces span
@@ -25,6 +26,12 @@ class Query:
     text: str  # as typed, up to EMBED_TOKENS word pieces: what the encoders embed
     keyword_text: str  # typos corrected: what BM25 reads
     language: str | None
+    pasted: bool  # a description pasted whole, not a typed query (is_pasted)
+
+
+def is_pasted(text: str) -> bool:
+    """Over MAX_WORDS words: a city's own description, read for its meaning rather than for places or typos."""
+    return len(text.split()) > MAX_WORDS
 
 
 def embeddable(text: str, tokenizer: Any) -> str:
@@ -38,4 +45,4 @@ def embeddable(text: str, tokenizer: Any) -> str:
 
 
 def parse(text: str, keyword_text: str, english: Container[str], tokenizer: Any) -> Query:
-    return Query(embeddable(text, tokenizer), keyword_text, guess_language(text, english))
+    return Query(embeddable(text, tokenizer), keyword_text, guess_language(text, english), is_pasted(text))
