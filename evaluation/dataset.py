@@ -6,12 +6,13 @@ so it is judged exactly as its source and never leaks across halves.
 """
 
 import json
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 Split = Literal["dev", "test", "all"]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -42,47 +43,64 @@ class OffTopicQuery:
     query: str
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+def _read(path: Path, make: Callable[[dict[str, Any]], T]) -> list[T]:
+    """Each non-blank line of a JSONL file made into a T; a bad line is a ValueError naming the file and line."""
+    out = []
+    for lineno, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(make(json.loads(line)))
+        except json.JSONDecodeError as err:
+            raise ValueError(f"{path}:{lineno}: not valid JSON ({err.msg})") from None
+        except KeyError as err:
+            raise ValueError(f"{path}:{lineno}: missing field {err.args[0]!r}") from None
+        except (TypeError, ValueError, AttributeError) as err:
+            raise ValueError(f"{path}:{lineno}: {err}") from None
+    return out
 
 
-def _in_split(row: Mapping[str, Any], split: Split) -> bool:
-    return split == "all" or row["split"] == split
+def _in_split(row_split: str, split: Split) -> bool:
+    return split == "all" or row_split == split
 
 
 def load_queries(path: Path, split: Split = "all", translations: Path | None = None) -> list[EvalQuery]:
     """English queries, then translations of them when a translations file is given."""
-    rows = read_jsonl(path)
-    english = [
-        EvalQuery(
+    english = _read(
+        path,
+        lambda r: EvalQuery(
             r["id"],
             r["split"],
             r["kind"],
             r.get("endpoint", "search"),
             r["query"],
             {k: int(v) for k, v in r["judgments"].items()},
-        )
-        for r in rows
-    ]
+        ),
+    )
     by_id = {q.id: q for q in english}
-    out = [q for q in english if _in_split({"split": q.split}, split)]
+
+    def translation(t: dict[str, Any]) -> EvalQuery:
+        src = by_id.get(t["source"])
+        if src is None:
+            raise ValueError(f"source {t['source']!r} is not a query of {path}")
+        return EvalQuery(t["id"], src.split, src.kind, src.endpoint, t["query"], src.judgments, t["lang"], src.id)
+
+    out = [q for q in english if _in_split(q.split, split)]
     if translations is not None and translations.exists():
-        for t in read_jsonl(translations):
-            src = by_id[t["source"]]
-            if _in_split({"split": src.split}, split):
-                out.append(
-                    EvalQuery(t["id"], src.split, src.kind, src.endpoint, t["query"], src.judgments, t["lang"], src.id)
-                )
+        out += [q for q in _read(translations, translation) if _in_split(q.split, split)]
     return out
 
 
 def load_related(path: Path, split: Split = "all") -> list[RelatedEntry]:
-    return [
-        RelatedEntry(r["id"], r["split"], {k: int(v) for k, v in r["related"].items()}, tuple(r.get("duplicates", ())))
-        for r in read_jsonl(path)
-        if _in_split(r, split)
-    ]
+    entries = _read(
+        path,
+        lambda r: RelatedEntry(
+            r["id"], r["split"], {k: int(v) for k, v in r["related"].items()}, tuple(r.get("duplicates", ()))
+        ),
+    )
+    return [e for e in entries if _in_split(e.split, split)]
 
 
 def load_off_topic(path: Path, split: Split = "all") -> list[OffTopicQuery]:
-    return [OffTopicQuery(r["id"], r["split"], r["lang"], r["query"]) for r in read_jsonl(path) if _in_split(r, split)]
+    queries = _read(path, lambda r: OffTopicQuery(r["id"], r["split"], r["lang"], r["query"]))
+    return [q for q in queries if _in_split(q.split, split)]

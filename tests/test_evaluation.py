@@ -2,9 +2,11 @@
 
 import json
 import math
+import re
 
 import pytest
 
+from evaluation.dataset import load_off_topic, load_queries
 from evaluation.metrics import (
     choose_floor,
     distinct_at_k,
@@ -184,3 +186,25 @@ def test_eval_command_writes_a_table_on_a_tiny_index(built_index, tmp_path, caps
     for by_mode in groups.values():
         for scores in by_mode.values():
             assert 0.0 <= scores["ndcg10"] <= 1.0
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"id": "u001", "split": "dev"', "not valid JSON"),
+        ('{"id": "u001", "split": "dev", "lang": "en"}', "missing field 'query'"),
+    ],
+)
+def test_a_bad_line_of_an_eval_file_names_the_file_and_line(tmp_path, line, message):
+    path = tmp_path / "unmet.jsonl"
+    path.write_text('{"id": "u000", "split": "dev", "lang": "en", "query": "pothole repair"}\n\n' + line + "\n")
+    with pytest.raises(ValueError, match=rf"{re.escape(str(path))}:3: {re.escape(message)}"):
+        load_off_topic(path)
+
+
+def test_a_translation_of_an_unknown_query_names_the_file_and_line(tmp_path):
+    queries, translations = tmp_path / "q.jsonl", tmp_path / "t.jsonl"
+    _write_jsonl(queries, [{"id": "q1", "split": "dev", "kind": "keyword", "query": "roma", "judgments": {}}])
+    _write_jsonl(translations, [{"id": "t1", "source": "q9", "lang": "fr", "query": "roms"}])
+    with pytest.raises(ValueError, match=rf"{re.escape(str(translations))}:1: source 'q9' is not a query"):
+        load_queries(queries, "all", translations)
