@@ -21,7 +21,7 @@ ENDPOINTS = {"search", "similar"}
 GRADES = {1, 2}
 TRANSLATION_LANGS = {"fr", "es", "it", "de", "pt", "pl", "el", "uk", "nl", "ca", "sv"}
 # Translations are appended in batches; within a batch, ids are grouped by language.
-TRANSLATION_BATCH_STARTS = ["t001", "t091"]
+TRANSLATION_BATCH_STARTS = ["t001", "t091", "t175"]
 UNTRANSLATABLE_KINDS = {"name", "misspelling"}
 
 
