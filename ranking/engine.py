@@ -175,7 +175,7 @@ class SearchEngine:
         bm25, stems = self._bm25(keyword_q) if keyword_used else (np.zeros(self._n, dtype=np.float32), [])
         best_of_query = fusion.normalise_by_best(bm25)
         strong_keyword = (bm25 > 0) & (best_of_query >= (cfg.keyword_floor if mode == "keyword" else STRONG_KEYWORD))
-        semantic_close, met = self._semantic_closeness(dense, allowed, foreign)
+        semantic_close, met = self._semantic_closeness(dense, foreign)
         if mode == "keyword":
             scores, close, best_rows = best_of_query, strong_keyword, self._first_rows
         else:
@@ -202,21 +202,23 @@ class SearchEngine:
         )
 
     def _semantic_closeness(
-        self, dense: dict[str, tuple[np.ndarray, np.ndarray]], allowed: np.ndarray, foreign: bool
+        self, dense: dict[str, tuple[np.ndarray, np.ndarray]], foreign: bool
     ) -> tuple[np.ndarray, bool]:
         """(practices at or above the judge's floor, whether the query's best cosine reaches its match floor).
 
         The judge is the first encoder that ran (MiniLM for pasted English text, else e5). A query the collection
         has nothing for ("parking meter pricing") still shares a word or two with some practice; unless its best
         cosine reaches the match floor, nothing is close and it is reported unmet. Across languages e5's cosines
-        sit lower, so a query in another language has a floor of its own."""
+        sit lower, so a query in another language has a floor of its own. The best cosine is over every practice
+        scored, not only those the filters allow: a filter narrows the list but never decides what counts as close,
+        so a facet's count is the total that clicking it gives."""
         if not dense:
             return np.zeros(self._n, dtype=bool), True
         judge = next(iter(dense))
         cosines = dense[judge][0]
         cfg = self.config
         floor = cfg.foreign_match_floor if foreign else cfg.match_floors.get(judge, -np.inf)
-        return cosines >= cfg.floors.get(judge, 1.0), bool((cosines[allowed] >= floor).any())
+        return cosines >= cfg.floors.get(judge, 1.0), bool((cosines >= floor).any())
 
     def _fuse(
         self,

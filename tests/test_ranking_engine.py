@@ -133,6 +133,32 @@ def test_a_query_sharing_only_a_word_with_the_corpus_is_unmet_below_the_match_fl
     assert engine.search("conseil des immigrés pour participer à la vie politique locale").close_match
 
 
+def test_a_filter_never_decides_whether_a_query_has_a_close_match(built_index, encoders):
+    """With the match floor just above the best cosine in a country that has close practices, choosing that country
+    narrows the list to them instead of flipping the query to unmet: each facet count is the total its filter
+    gives."""
+    index = Index.load(built_index.index, ids_of(encoders))
+    query = "welcoming refugees"
+    probe = SearchEngine(index, encoders, RankingConfig.from_settings(Settings()))
+    e5 = next(e for e in encoders if e.name == "e5")
+    cosines, _ = probe._scorers["e5"].scores(e5.encode_queries([query]), np.ones(len(index.practices), dtype=bool))
+    best_by_country: dict[str, float] = {}
+    for practice, cosine in zip(index.practices, cosines, strict=True):
+        for code in practice.all_country_codes:
+            best_by_country[code] = max(best_by_country.get(code, -1.0), float(cosine))
+    shown = {entry.value for entry in probe.facets(query).countries if entry.count}
+    country = min(shown, key=best_by_country.__getitem__)
+    floor = best_by_country[country] + 1e-4
+    assert floor < float(cosines.max())  # the query as a whole still has a close match
+    engine = SearchEngine(index, encoders, RankingConfig.from_settings(Settings(e5_match_floor=floor)))
+    assert engine.search(query).close_match
+    counts = {entry.value: entry.count for entry in engine.facets(query).countries}
+    assert counts[country] > 0
+    for code, count in counts.items():
+        page = engine.search(query, filters=Filters(country=[code]), limit=1)
+        assert (page.total, page.close_match) == (count, count > 0), code
+
+
 def test_a_named_place_lifts_its_practices_by_the_place_weight(built_index, encoders):
     index = Index.load(built_index.index, ids_of(encoders))
     with_places = SearchEngine(index, encoders, RankingConfig.from_settings(Settings()))
