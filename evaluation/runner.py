@@ -277,6 +277,9 @@ def evaluate(
         "no diversity (lambda=1)": score_related(
             engine_for(index, dataclasses.replace(config, mmr_lambda=1.0)), related
         ),
+        "no keyword signal": score_related(
+            engine_for(index, dataclasses.replace(config, related_keyword_weight=0.0)), related
+        ),
     }
     for name in names if len(names) > 1 else []:
         related_scores[f"{name} centroids only"] = score_related(

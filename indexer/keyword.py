@@ -29,6 +29,11 @@ _WORD = re.compile(r"(?u)\b\w\w+\b")  # the same token pattern bm25s splits on
 _STOP = frozenset(STOPWORDS_EN)
 
 
+def practice_text(p: Practice) -> str:
+    """The text BM25 indexes for a practice (and reads, as a query, to find practices like it)."""
+    return f"{p.title}\n{p.purpose}\n{p.description}"
+
+
 class KeywordIndex:
     """BM25 scores per practice position, plus the corpus vocabulary for typo correction."""
 
@@ -98,7 +103,7 @@ class KeywordIndex:
             return retriever
 
         title = index([p.title for p in practices])
-        body = index([f"{p.title}\n{p.purpose}\n{p.description}" for p in practices])
+        body = index([practice_text(p) for p in practices])
         return cls(title, body, surface_vocabulary(practices), title_weight)
 
     def save(self, folder: Path) -> None:
@@ -119,6 +124,6 @@ def surface_vocabulary(practices: list[Practice]) -> dict[str, int]:
     """Unstemmed word -> number of practices using it, so typo correction can suggest real words."""
     counts: Counter[str] = Counter()
     for p in practices:
-        words = set(_WORD.findall(f"{p.title}\n{p.purpose}\n{p.description}".lower()))
+        words = set(_WORD.findall(practice_text(p).lower()))
         counts.update(w for w in words if w not in _STOP and not w.isdigit())
     return dict(counts)

@@ -18,6 +18,7 @@ class RankingConfig:
     keyword_floor: float
     duplicate_threshold: float
     related_topic_weight: float
+    related_keyword_weight: float
     mmr_lambda: float
     cache_size: int
 
@@ -34,6 +35,7 @@ class RankingConfig:
             keyword_floor=settings.keyword_floor,
             duplicate_threshold=settings.duplicate_threshold,
             related_topic_weight=settings.related_topic_weight,
+            related_keyword_weight=settings.related_keyword_weight,
             mmr_lambda=settings.mmr_lambda,
             cache_size=settings.query_cache_size,
         )

@@ -61,6 +61,7 @@ class SearchEngine:
             practice_centroids,
             topics,
             config.related_topic_weight,
+            config.related_keyword_weight,
             config.duplicate_threshold,
             config.mmr_lambda,
         )

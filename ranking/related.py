@@ -8,6 +8,12 @@ shared topics are added on that scale:
 
     similarity(a, b) = mean_e z_e(cosine(centroid_e a, centroid_e b))
     score(a, b)      = similarity(a, b) + topic_weight * Jaccard(topics a, topics b)
+                       + keyword_weight * BM25(text of a, b) / best BM25 of any other practice
+
+The keyword term reads a's whole indexed text as a BM25 query, as a pasted description is read: the
+practices that share its distinctive words (names of programmes, "mentoring", "Roma") gain on those
+that only share its broad meaning (dev related judgments: precision@5 0.445 without it, 0.483 with
+weight 3, the worth the best keyword match has in search; test 0.419 and 0.438).
 
 Two practices more similar than `duplicate_threshold` deviations are one programme published twice
 (the corpus's two such pairs and Bilbao's successive plans sit above 5, the next pairs, distinct
@@ -19,6 +25,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from indexer.index import Index
+from indexer.keyword import practice_text
+from ranking.fusion import normalise_by_best
 
 CANDIDATES = 50  # most related practices diversified per request
 PAIR_SAMPLE = 2000  # practices whose pairs set an encoder's mean and spread (all of them in small corpora)
@@ -82,6 +90,7 @@ class RelatedPractices:
         centroids: dict[str, np.ndarray],
         topics: np.ndarray,
         topic_weight: float,
+        keyword_weight: float,
         duplicate_threshold: float,
         mmr_lambda: float,
     ):
@@ -95,7 +104,9 @@ class RelatedPractices:
         self._topics = topics  # (n_practices, n_topics), ranking/practice_vectors.py
         self._topic_counts = self._topics.sum(axis=1)
         self._cities = [p.city for p in index.practices]
-        self.topic_weight, self.duplicate_threshold, self.mmr_lambda = topic_weight, duplicate_threshold, mmr_lambda
+        self._practices, self._keyword = index.practices, index.keyword
+        self.topic_weight, self.keyword_weight = topic_weight, keyword_weight
+        self.duplicate_threshold, self.mmr_lambda = duplicate_threshold, mmr_lambda
 
     def similarity(self, rows: np.ndarray | int, against: np.ndarray | None = None) -> np.ndarray:
         """Mean over encoders of the z-scored centroid cosines of `rows` against `against` (every practice)."""
@@ -106,7 +117,15 @@ class RelatedPractices:
         shared = self._topics @ self._topics[source]
         union = self._topic_counts + self._topic_counts[source] - shared
         base = self.similarity(source) if similarity is None else similarity
-        return base + self.topic_weight * shared / np.maximum(union, 1.0)
+        return base + self.topic_weight * shared / np.maximum(union, 1.0) + self.keyword_weight * self._keywords(source)
+
+    def _keywords(self, source: int) -> np.ndarray:
+        """BM25 of the source's text per practice, over the best other practice's (itself left out: 0)."""
+        if not self.keyword_weight:
+            return np.zeros(len(self._cities), dtype=np.float32)
+        bm25 = self._keyword.scores(practice_text(self._practices[source])).copy()
+        bm25[source] = 0.0
+        return normalise_by_best(bm25)
 
     def page(self, source: int, allowed: np.ndarray, limit: int, offset: int) -> RelatedPage:
         """Ranked related practices of `source` among `allowed`, near-duplicates removed, diversified."""

@@ -61,6 +61,12 @@ class RankingSettings(BaseSettings):
         le=20,
         description="related practices: weight of shared topics (Jaccard) added to the z-scored similarity",
     )
+    related_keyword_weight: float = Field(
+        3.0,
+        ge=0,
+        le=20,
+        description="related practices: worth of BM25 of the practice's own text (÷ the best other practice's)",
+    )
     mmr_lambda: float = Field(0.8, ge=0, le=1, description="related practices: relevance vs diversity trade-off")
     query_cache_size: int = Field(
         1024, ge=1, le=1_000_000, description="queries whose embeddings and rankings are cached"

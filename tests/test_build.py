@@ -1,5 +1,6 @@
 """Building the index: what gets embedded, what the vector and keyword indexes find, the build files."""
 
+import dataclasses
 import json
 import os
 import re
@@ -276,6 +277,7 @@ def test_relatedness_adds_shared_topics_to_the_mean_z_scored_centroid_cosine():
         practices=[SimpleNamespace(topics=t, city=f"city {i}") for i, t in enumerate(topics)],
         passage_practice=np.arange(3),
         dense={"a": SimpleNamespace(vectors=a), "b": SimpleNamespace(vectors=b)},
+        keyword=None,
     )
 
     def z(pairs: list[float], value: float) -> float:
@@ -283,7 +285,25 @@ def test_relatedness_adds_shared_topics_to_the_mean_z_scored_centroid_cosine():
 
     pairs_a, pairs_b = [0.6, 0.6, 1.0], [0.8, 0.0, 0.6]  # cosines of (0, 1), (0, 2), (1, 2)
     scores = RelatedPractices(
-        fake, {"a": a, "b": b}, topic_matrix(fake.practices), topic_weight=0.3, duplicate_threshold=5.0, mmr_lambda=0.8
+        fake,
+        {"a": a, "b": b},
+        topic_matrix(fake.practices),
+        topic_weight=0.3,
+        keyword_weight=0.0,
+        duplicate_threshold=5.0,
+        mmr_lambda=0.8,
     ).scores(0)
     assert scores[1] == pytest.approx((z(pairs_a, 0.6) + z(pairs_b, 0.8)) / 2 + 0.3 * 1 / 2, rel=1e-5)
     assert scores[2] == pytest.approx((z(pairs_a, 0.6) + z(pairs_b, 0.0)) / 2, rel=1e-5)
+
+
+def test_relatedness_adds_bm25_of_the_practices_own_text_over_the_best_other_practice(index, encoders, built_index):
+    config = RankingConfig.from_settings(built_index)
+    without = SearchEngine(index, encoders, dataclasses.replace(config, related_keyword_weight=0.0)).related
+    weighted = SearchEngine(index, encoders, dataclasses.replace(config, related_keyword_weight=2.0)).related
+    for source, practice in enumerate(index.practices):
+        bm25 = index.keyword.scores(f"{practice.title}\n{practice.purpose}\n{practice.description}")
+        others = np.delete(bm25, source)
+        added = weighted.scores(source) - without.scores(source)
+        assert added[source] == pytest.approx(0.0, abs=1e-6)  # itself never counts, not even as the best
+        assert np.delete(added, source) == pytest.approx(2.0 * others / others.max(), abs=1e-5)
