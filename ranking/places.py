@@ -13,7 +13,10 @@ dev half typed, translated and place queries all gain (bench/results/eval-dev.md
   that decline nouns (DECLINING), a word also matches a name whose all but its last two letters
   (at least four) it starts with and which it outgrows by at most two: "w Hiszpanii" names
   Hiszpania, "в Іспанії" Іспанія, "της Ισπανίας" Ισπανία (but "українська" not Україна).
-- Cities are the corpus's own list per practice ("Lublin, Krakow and Wrocław" is three).
+- Cities are the corpus's own list per practice ("Lublin, Krakow and Wrocław" is three). A query in
+  another script names them too where its letters transliterate to the name (anyascii): "Осло" and
+  "Όσλο" Oslo, "Берлін" Berlin, "у Сабаделі" Sabadell; "Лісабон" (Lisabon) or "Μπέργκεν" (Mpergken)
+  are beyond this and name nothing.
 - An English demonym names its country only right before a word for a place ("Italian cities", "Polish
   towns"): elsewhere it says who people are ("Ukrainian refugees") or what they speak ("German lessons").
 - A country right after "from" ("refugees from Ukraine", "Flüchtlinge aus Syrien", "біженці з України")
@@ -27,6 +30,7 @@ import re
 from collections.abc import Iterable, Set
 
 import numpy as np
+from anyascii import anyascii
 
 from indexer.countries import english_names, translated_names
 from indexer.schema import Practice
@@ -145,7 +149,9 @@ class PlaceMatcher:
             codes |= {c for name, cs in local if _contains(plain, name, declined, origin_too=False) for c in cs}
         for code in codes:
             out[self._country_rows[code]] = 1.0
+        transliterated = words(anyascii(text).replace("'", ""), strip_accents=True)  # "Більбао" -> Bil'bao
+        spellings = [folded] if transliterated == folded else [folded, transliterated]
         for name, rows in self._city_rows.items():
-            if _contains(folded, name, declined):
+            if any(_contains(spelling, name, declined) for spelling in spellings):
                 out[rows] = 1.0
         return out

@@ -98,6 +98,25 @@ def test_cities_of_the_corpus_are_named_in_any_language_and_with_or_without_acce
     assert "Lutsk (with Pavlohrad and Lublin)" in named_cities(places, "Lublin", "en")
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "city"),
+    [
+        ("Осло ЛГБТ", "uk", "Oslo"),
+        ("Όσλο ΛΟΑΤ", "el", "Oslo"),
+        ("біженці у Сабаделі", "uk", "Sabadell"),  # declined, and ь dropped: Sabadeli
+        ("Більбао проти чуток", "uk", "Bilbao"),
+        ("Πάτρα πρόσφυγες", "el", "Patras"),
+    ],
+)
+def test_a_city_written_in_another_script_is_named_by_its_transliteration(places, text, language, city):
+    assert named_cities(places, text, language) == {city}
+
+
+@pytest.mark.parametrize(("text", "language"), [("молодь і спорт", "uk"), ("νέοι και αθλητισμός", "el")])
+def test_words_of_another_script_that_transliterate_to_no_city_name_nothing(places, text, language):
+    assert not places.named(text, language).any()
+
+
 def test_a_pasted_description_is_not_read_for_places(places):
     paragraph = "Our town in Germany runs a weekly language cafe for newcomers from Syria and Ukraine. " * 3
     assert len(paragraph.split()) > 30
