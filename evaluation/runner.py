@@ -281,9 +281,10 @@ def evaluate(
             engine_for(index, dataclasses.replace(config, related_keyword_weight=0.0)), related
         ),
     }
-    for name in names if len(names) > 1 else []:
-        related_scores[f"{name} centroids only"] = score_related(
-            engine_for(with_encoders(index, [name]), config), related
+    for subset in subsets if len(names) > 1 else []:
+        label = f"{subset[0]} centroids only" if len(subset) == 1 else "centroids of " + " + ".join(subset)
+        related_scores[label] = score_related(
+            engine_for(index, dataclasses.replace(config, related_encoders=tuple(subset))), related
         )
 
     say("floors")

@@ -19,6 +19,7 @@ class RankingConfig:
     duplicate_threshold: float
     related_topic_weight: float
     related_keyword_weight: float
+    related_encoders: tuple[str, ...]  # whose centroids compare practices (ranking/related.py)
     mmr_lambda: float
     cache_size: int
 
@@ -36,6 +37,7 @@ class RankingConfig:
             duplicate_threshold=settings.duplicate_threshold,
             related_topic_weight=settings.related_topic_weight,
             related_keyword_weight=settings.related_keyword_weight,
+            related_encoders=tuple(settings.related_encoders.split(",")),
             mmr_lambda=settings.mmr_lambda,
             cache_size=settings.query_cache_size,
         )

@@ -56,9 +56,10 @@ class SearchEngine:
         self._ids = np.array([p.id for p in self.practices])  # ties in score rank by id, so pages are stable
         practice_centroids = {n: centroids(np.asarray(d.vectors), pp, self._n) for n, d in index.dense.items()}
         topics = topic_matrix(self.practices)
+        related_centroids = {n: c for n, c in practice_centroids.items() if n in config.related_encoders}
         self.related = RelatedPractices(
             index,
-            practice_centroids,
+            related_centroids or practice_centroids,
             topics,
             config.related_topic_weight,
             config.related_keyword_weight,

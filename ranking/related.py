@@ -1,10 +1,10 @@
 """Related practices, every step: candidates, near-duplicates, diversity (MMR with a city cap), paging.
 
 Two practices are compared by the cosine of their centroids (the normalised mean of a practice's
-vectors, so one long passage does not decide alone), per encoder. Encoders spread cosines very
-differently (e5's centroids sit at 0.85 +- 0.02, MiniLM's at 0.33 +- 0.11), so each cosine is put
-in deviations from that encoder's mean over all pairs of practices (z) before they are averaged;
-shared topics are added on that scale:
+vectors, so one long passage does not decide alone), per encoder of `related_encoders`. Encoders
+spread cosines very differently (e5's centroids sit at 0.85 +- 0.02, MiniLM's at 0.33 +- 0.11), so
+each cosine is put in deviations from that encoder's mean over all pairs of practices (z) before
+they are averaged; shared topics and shared words are added on that scale:
 
     similarity(a, b) = mean_e z_e(cosine(centroid_e a, centroid_e b))
     score(a, b)      = similarity(a, b) + topic_weight * Jaccard(topics a, topics b)
@@ -12,12 +12,15 @@ shared topics are added on that scale:
 
 The keyword term reads a's whole indexed text as a BM25 query, as a pasted description is read: the
 practices that share its distinctive words (names of programmes, "mentoring", "Roma") gain on those
-that only share its broad meaning (dev related judgments: precision@5 0.445 without it, 0.483 with
-weight 3, the worth the best keyword match has in search; test 0.419 and 0.438).
+that only share its broad meaning. On the dev related judgments, precision@5: 0.445 without it and
+0.483 with weight 3, the worth the best keyword match has in search (test: 0.419 and 0.438). With it,
+e5's centroids alone did as well as both encoders' (0.487 against 0.483; MiniLM's alone 0.468), so
+e5's alone are the default (test: 0.473, 0.438 and 0.404).
 
 Two practices more similar than `duplicate_threshold` deviations are one programme published twice
-(the corpus's two such pairs and Bilbao's successive plans sit above 5, the next pairs, distinct
-projects, below 4.5): never shown for each other, and of two such candidates only the more relevant.
+(on e5's centroids the corpus's two such pairs and Bilbao's successive plans sit at 5.9, 5.1 and 4.8,
+the next pairs, distinct projects, at 4.4 and below; on both encoders' at 5.7, 5.1, 5.0 and 4.4):
+never shown for each other, and of two such candidates only the more relevant.
 """
 
 from dataclasses import dataclass

@@ -2,8 +2,10 @@
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings
+
+from settings.indexing import ENCODER_NAMES
 
 
 class RankingSettings(BaseSettings):
@@ -67,7 +69,20 @@ class RankingSettings(BaseSettings):
         le=20,
         description="related practices: worth of BM25 of the practice's own text (÷ the best other practice's)",
     )
+    related_encoders: str = Field(
+        "e5",
+        description="related practices: comma-separated encoders whose centroids compare practices "
+        "(those the index lacks are left out; none left: every encoder of the index)",
+    )
     mmr_lambda: float = Field(0.8, ge=0, le=1, description="related practices: relevance vs diversity trade-off")
     query_cache_size: int = Field(
         1024, ge=1, le=1_000_000, description="queries whose embeddings and rankings are cached"
     )
+
+    @field_validator("related_encoders")
+    @classmethod
+    def _known_related_encoders(cls, value: str) -> str:
+        names = [n.strip() for n in value.split(",") if n.strip()]
+        if not names or any(n not in ENCODER_NAMES for n in names) or len(set(names)) != len(names):
+            raise ValueError(f"expected distinct names from {', '.join(ENCODER_NAMES)}, got {value!r}")
+        return ",".join(names)

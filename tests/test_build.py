@@ -24,6 +24,7 @@ from indexer.store import BUILDS, POINTER
 from indexer.topics import TOPICS
 from indexer.word_vectors import bridge_words
 from ranking import RankingConfig, SearchEngine
+from ranking.practice_vectors import centroids as ranking_centroids
 from ranking.practice_vectors import topic_matrix
 from ranking.related import RelatedPractices
 
@@ -295,6 +296,27 @@ def test_relatedness_adds_shared_topics_to_the_mean_z_scored_centroid_cosine():
     ).scores(0)
     assert scores[1] == pytest.approx((z(pairs_a, 0.6) + z(pairs_b, 0.8)) / 2 + 0.3 * 1 / 2, rel=1e-5)
     assert scores[2] == pytest.approx((z(pairs_a, 0.6) + z(pairs_b, 0.0)) / 2, rel=1e-5)
+
+
+def test_related_practices_compare_the_centroids_of_the_configured_encoders_only(index, encoders, built_index):
+    config = RankingConfig.from_settings(built_index)
+
+    def similarity(names: tuple[str, ...]) -> np.ndarray:
+        return SearchEngine(index, encoders, dataclasses.replace(config, related_encoders=names)).related.similarity(0)
+
+    centroids = {
+        n: ranking_centroids(np.asarray(d.vectors), index.passage_practice, len(index.practices))
+        for n, d in index.dense.items()
+    }
+    alone = {
+        n: RelatedPractices(index, {n: c}, topic_matrix(index.practices), 0.0, 0.0, 5.0, 0.8).similarity(0)
+        for n, c in centroids.items()
+    }
+    assert np.allclose(similarity(("e5",)), alone["e5"]) and np.allclose(similarity(("minilm",)), alone["minilm"])
+    assert np.allclose(similarity(("minilm", "e5")), (alone["minilm"] + alone["e5"]) / 2, atol=1e-5)
+    minilm_only = dataclasses.replace(index, dense={"minilm": index.dense["minilm"]}, words=None)
+    fallback = SearchEngine(minilm_only, encoders, dataclasses.replace(config, related_encoders=("e5",)))
+    assert np.allclose(fallback.related.similarity(0), alone["minilm"])  # none configured in the index: all of it
 
 
 def test_relatedness_adds_bm25_of_the_practices_own_text_over_the_best_other_practice(index, encoders, built_index):

@@ -64,6 +64,11 @@ def test_a_service_started_with_a_mistyped_setting_says_so_in_one_line(monkeypat
             "PRACTICE_SEARCH_TRUSTED_PROXIES: 'proxy.local' is not an IP address or network",
         ),
         (
+            "RELATED_ENCODERS",
+            "e5,bert",
+            "PRACTICE_SEARCH_RELATED_ENCODERS: expected distinct names from minilm, e5, got 'e5,bert'",
+        ),
+        (
             "ADMIN_FAILURES_PER_MINUTE",
             "0",
             "PRACTICE_SEARCH_ADMIN_FAILURES_PER_MINUTE: Input should be greater than or equal to 1",
