@@ -9,6 +9,14 @@ from pydantic_settings import BaseSettings
 ENCODER_NAMES = ("minilm", "e5")
 
 
+def encoder_list(value: str) -> str:
+    """A comma-separated list of distinct encoder names, spaces dropped (ValueError when it is not one)."""
+    names = [n.strip() for n in value.split(",") if n.strip()]
+    if not names or any(n not in ENCODER_NAMES for n in names) or len(set(names)) != len(names):
+        raise ValueError(f"expected distinct names from {', '.join(ENCODER_NAMES)}, got {value!r}")
+    return ",".join(names)
+
+
 class IndexingSettings(BaseSettings):
     index: Path = Field(Path("models/index"), description="index directory (holds the current build)")
     data: Path = Field(Path("data/practices.jsonl"), description="corpus file")
@@ -60,11 +68,7 @@ class IndexingSettings(BaseSettings):
     @field_validator("encoders")
     @classmethod
     def _known_encoders(cls, value: str) -> str:
-        names = [n.strip() for n in value.split(",") if n.strip()]
-        unknown = [n for n in names if n not in ENCODER_NAMES]
-        if not names or unknown or len(set(names)) != len(names):
-            raise ValueError(f"expected distinct names from {', '.join(ENCODER_NAMES)}, got {value!r}")
-        return ",".join(names)
+        return encoder_list(value)
 
     @property
     def encoder_names(self) -> list[str]:

@@ -5,7 +5,7 @@ from typing import Literal
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings
 
-from settings.indexing import ENCODER_NAMES
+from settings.indexing import encoder_list
 
 
 class RankingSettings(BaseSettings):
@@ -82,7 +82,4 @@ class RankingSettings(BaseSettings):
     @field_validator("related_encoders")
     @classmethod
     def _known_related_encoders(cls, value: str) -> str:
-        names = [n.strip() for n in value.split(",") if n.strip()]
-        if not names or any(n not in ENCODER_NAMES for n in names) or len(set(names)) != len(names):
-            raise ValueError(f"expected distinct names from {', '.join(ENCODER_NAMES)}, got {value!r}")
-        return ",".join(names)
+        return encoder_list(value)
