@@ -18,7 +18,7 @@ from indexer.build import build_index
 from indexer.corpus import load_corpus
 from indexer.format import FORMAT_VERSION, sha256_file
 from indexer.index import Index
-from indexer.keyword import KeywordIndex
+from indexer.keyword import KeywordIndex, practice_text
 from indexer.passages import prefix_for, split_passages
 from indexer.store import BUILDS, POINTER
 from indexer.topics import TOPICS
@@ -324,7 +324,7 @@ def test_relatedness_adds_bm25_of_the_practices_own_text_over_the_best_other_pra
     without = SearchEngine(index, encoders, dataclasses.replace(config, related_keyword_weight=0.0)).related
     weighted = SearchEngine(index, encoders, dataclasses.replace(config, related_keyword_weight=2.0)).related
     for source, practice in enumerate(index.practices):
-        bm25 = index.keyword.scores(f"{practice.title}\n{practice.purpose}\n{practice.description}")
+        bm25 = index.keyword.scores(practice_text(practice))
         others = np.delete(bm25, source)
         added = weighted.scores(source) - without.scores(source)
         assert added[source] == pytest.approx(0.0, abs=1e-6)  # itself never counts, not even as the best

@@ -39,12 +39,12 @@ def test_every_call_runs_on_the_configured_thread_count_whatever_runtime_the_eng
     import torch  # noqa: F401  (loaded, as the service has it: sentence-transformers imports it)
 
     e5 = {e.name: e for e in encoders}["e5"]
-    runtimes = [f for f in (_global_symbol("omp_set_num_threads"),) if f is not None]
-    assert runtimes, "no OpenMP runtime in the global scope: PyTorch no longer loads one there"
+    set_threads = _global_symbol("omp_set_num_threads")
+    assert set_threads is not None, "no OpenMP runtime in the global scope: PyTorch no longer loads one there"
     seen: list[int] = []
 
     def in_a_new_thread() -> None:
-        runtimes[0](2)  # as a new thread starts where the runtime's default is two cores
+        set_threads(2)  # as a new thread starts where the runtime's default is two cores
         e5.encode_queries(["cours de langue pour les nouveaux arrivants"])
         seen.append(_global_symbol("omp_get_max_threads")())
 
