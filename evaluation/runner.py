@@ -17,9 +17,11 @@ from evaluation.dataset import EvalQuery, OffTopicQuery, RelatedEntry
 from evaluation.metrics import choose_floor, distinct_at_k, mrr_at_k, ndcg_at_k, precision_at_k, recall_at_k
 from indexer.encoders import TextEncoder
 from indexer.index import DenseVectors, Index
+from indexer.word_vectors import MULTILINGUAL
 from ranking import RankingConfig, SearchEngine
 from ranking.dense import DenseScorer
 from ranking.engine import MONOLINGUAL
+from ranking.language_shift import toward_english
 from ranking.results import Mode
 
 MODES: tuple[Mode, ...] = ("keyword", "semantic", "hybrid")
@@ -295,7 +297,10 @@ def evaluate(
         encoder = next(m for m in memo if m.name == name)
         relevant = []
         for q in groups["search (English)"] + (groups.get("multilingual", []) if name != MONOLINGUAL else []):
-            cosines, _ = scorer.scores(encoder.encode_queries([q.query]), everything)
+            vector = encoder.encode_queries([q.query])
+            if name == MULTILINGUAL and index.words is not None:  # as the engine embeds it (language_shift.py)
+                vector = toward_english(vector, q.lang, index.words.language_means)
+            cosines, _ = scorer.scores(vector, everything)
             relevant += [
                 float(cosines[index.position[p]]) for p, g in q.judgments.items() if g > 0 and p in index.position
             ]

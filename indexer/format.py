@@ -13,6 +13,8 @@
         encoders/<name>/vectors.npy    the same for every other encoder (e5: encoders/e5/)
         encoders/<name>/vectors.faiss
         encoders/e5/words.json, words.npy   the corpus words and their multilingual vectors (word_vectors.py)
+        encoders/e5/language_words.json, language_words.npy   each language's sample words ({language: [word]},
+                                  rows in that order) and their vectors (languages.py)
         bm25/                     the keyword index (see keyword.py)
 
 Both the writer (build.py) and the readers (index.py, the build cache) go through these functions,
@@ -41,6 +43,8 @@ VECTORS = "vectors.npy"
 FAISS = "vectors.faiss"
 WORDS = "words.json"
 WORD_VECTORS = "words.npy"
+LANGUAGE_WORDS = "language_words.json"
+LANGUAGE_VECTORS = "language_words.npy"
 BM25 = "bm25"
 UNIT_NORM_TOLERANCE = 1e-3
 
@@ -169,16 +173,40 @@ def read_word_vectors(build: Path, encoder: str) -> tuple[list[str], np.ndarray]
     words_path, vectors_path = words_files(build, encoder)
     words = json.loads(words_path.read_text(encoding="utf-8"))
     vectors = np.load(vectors_path, allow_pickle=False)
-    norms = np.linalg.norm(vectors, axis=1) if vectors.ndim == 2 else np.zeros(0)
-    if (
-        not isinstance(words, list)
-        or vectors.dtype != np.float32
-        or vectors.ndim != 2
-        or len(words) != len(vectors)
-        or not np.all(np.abs(norms - 1.0) <= UNIT_NORM_TOLERANCE)
-    ):
+    if not _pairs(words, vectors):
         raise IndexLoadError(f"{words_path} and {vectors_path} do not pair words with unit vectors; rebuild.")
     return words, vectors
+
+
+def language_words_files(build: Path, encoder: str) -> tuple[Path, Path]:
+    folder = _encoder_folder(build, encoder)
+    return folder / LANGUAGE_WORDS, folder / LANGUAGE_VECTORS
+
+
+def read_language_words(build: Path, encoder: str) -> dict[str, tuple[list[str], np.ndarray]]:
+    """Each language's sample words and their (words, dim) unit vectors (refused when they do not pair up)."""
+    words_path, vectors_path = language_words_files(build, encoder)
+    samples = json.loads(words_path.read_text(encoding="utf-8"))
+    vectors = np.load(vectors_path, allow_pickle=False)
+    listed = [w for words in samples.values() for w in words] if isinstance(samples, dict) else None
+    if listed is None or vectors.ndim != 2 or not _pairs(listed, vectors):
+        raise IndexLoadError(f"{words_path} and {vectors_path} do not pair words with unit vectors; rebuild.")
+    out, start = {}, 0
+    for language, words in samples.items():
+        out[language] = (words, vectors[start : start + len(words)])
+        start += len(words)
+    return out
+
+
+def _pairs(words: Any, vectors: np.ndarray) -> bool:
+    norms = np.linalg.norm(vectors, axis=1) if vectors.ndim == 2 else np.zeros(0)
+    return (
+        isinstance(words, list)
+        and vectors.dtype == np.float32
+        and vectors.ndim == 2
+        and len(words) == len(vectors)
+        and bool(np.all(np.abs(norms - 1.0) <= UNIT_NORM_TOLERANCE))
+    )
 
 
 def read_faiss(build: Path, encoder: str) -> faiss.Index:
@@ -214,6 +242,7 @@ def write_arrays(
     vectors: dict[str, np.ndarray],
     indexes: dict[str, faiss.Index],
     word_vectors: dict[str, tuple[list[str], np.ndarray]],
+    language_words: dict[str, tuple[dict[str, list[str]], np.ndarray]],
 ) -> None:
     """Everything but the keyword index (its own save) and the manifest (written last, over the files)."""
     (folder / PRACTICES).write_bytes(corpus)
@@ -227,6 +256,10 @@ def write_arrays(
     for name, (words, matrix) in word_vectors.items():
         words_path, vectors_path = words_files(folder, name)
         words_path.write_text(json.dumps(words, ensure_ascii=False), encoding="utf-8")
+        np.save(vectors_path, matrix, allow_pickle=False)
+    for name, (samples, matrix) in language_words.items():
+        words_path, vectors_path = language_words_files(folder, name)
+        words_path.write_text(json.dumps(samples, ensure_ascii=False), encoding="utf-8")
         np.save(vectors_path, matrix, allow_pickle=False)
 
 

@@ -8,7 +8,7 @@ Every way a build can be unusable (missing, truncated, corrupted, other encoders
 reported as IndexLoadError with one sentence saying what is wrong and what to do.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,6 +41,7 @@ class WordVectors:
     encoder: str
     words: list[str]
     vectors: np.ndarray  # float32 (words, dim), unit length
+    language_means: dict[str, np.ndarray] = field(default_factory=dict)  # language -> its sample's mean (languages.py)
 
 
 @dataclass
@@ -118,7 +119,13 @@ class Index:
         for name, count in manifest.get("words", {}).items():
             listed, word_matrix = fmt.read_word_vectors(build, name)
             shapes[f"{name} words"] = ((len(listed), word_matrix.shape[1]), (count, dense[name].vectors.shape[1]))
-            words = WordVectors(name, listed, word_matrix)
+            means = {}
+            if name in manifest.get("language_words", {}):
+                samples = fmt.read_language_words(build, name)
+                rows = sum(len(v) for _, v in samples.values())
+                shapes[f"{name} language words"] = (rows, manifest["language_words"][name])
+                means = {language: v.mean(axis=0) for language, (_, v) in samples.items() if len(v)}
+            words = WordVectors(name, listed, word_matrix, means)
         for what, (found, expected) in shapes.items():
             if found != expected:
                 raise IndexLoadError(f"index {build} holds {found} {what} but its manifest says {expected}; rebuild.")

@@ -21,6 +21,7 @@ from ranking.config import RankingConfig
 from ranking.dense import DenseScorer
 from ranking.facets import Facets, disjunctive_facets
 from ranking.filters import Filters, mask
+from ranking.language_shift import toward_english
 from ranking.lexicon import warm_up
 from ranking.places import PlaceMatcher
 from ranking.practice_vectors import centroids, topic_matrix
@@ -80,6 +81,7 @@ class SearchEngine:
         self._pools: LRU[tuple[str, str, str], Pool] = LRU(config.cache_size)
         self._embeddings: LRU[tuple[str, str], np.ndarray] = LRU(config.cache_size)
         words = index.words
+        self._language_means = words.language_means if words is not None else {}
         self._bridge = (
             WordBridge(words, self.encoders[words.encoder], config.cache_size)
             if words is not None and words.encoder in self.encoders and words.encoder in self._scorers
@@ -97,6 +99,8 @@ class SearchEngine:
         cached = self._embeddings.get(key)
         if cached is None:
             cached = self.encoders[name].encode_queries([q.text])
+            if name == MULTILINGUAL:
+                cached = toward_english(cached, q.language, self._language_means)
             self._embeddings.put(key, cached)
         return cached
 

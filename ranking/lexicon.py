@@ -11,29 +11,8 @@ import re
 import unicodedata
 from collections.abc import Container
 
-LANGUAGES = (
-    "en",
-    "fr",
-    "es",
-    "it",
-    "de",
-    "pt",
-    "pl",
-    "el",
-    "uk",
-    "nl",
-    "ca",
-    "sv",
-    "nb",
-    "da",
-    "ru",
-    "tr",
-    "ro",
-    "cs",
-    "hu",
-    "fi",
-    "ar",
-)
+from indexer.languages import LANGUAGES
+
 REAL_ZIPF = 1.0  # in a language's list at all: a real word, not a typo
 COMMON_ENGLISH_ZIPF = 1.5
 WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*", re.UNICODE)

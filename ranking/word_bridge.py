@@ -18,11 +18,12 @@ import numpy as np
 
 from indexer.encoders import TextEncoder
 from indexer.index import WordVectors
+from indexer.languages import FUNCTION_WORD_ZIPF, LANGUAGES
 from indexer.word_vectors import MIN_LENGTH
 from ranking.cache import LRU
-from ranking.lexicon import LANGUAGES, WORD, frequencies
+from ranking.language_shift import toward_english
+from ranking.lexicon import WORD, frequencies
 
-FUNCTION_WORD_ZIPF = 5.8  # about a language's 300 commonest words
 MAX_WORDS = 64  # dev paragraphs: 0.593 with 16 words, 0.659 with 32, 0.660 with 64
 
 
@@ -31,6 +32,7 @@ class WordBridge:
         self._words = words.words
         self._row = {w: i for i, w in enumerate(words.words)}
         self._vectors = np.asarray(words.vectors)
+        self._means = words.language_means
         self._encoder = encoder
         self._cache: LRU[str, np.ndarray] = LRU(cache_size)
 
@@ -46,7 +48,8 @@ class WordBridge:
             return ""
         # A corpus word is its own closest ("migrants", "Portugal"): no need to embed it.
         foreign = [w for w in content if w not in self._row]
-        closest = dict(zip(foreign, (self._vectors_of(foreign) @ self._vectors.T).argmax(axis=1), strict=True))
+        vectors = toward_english(self._vectors_of(foreign), language, self._means)
+        closest = dict(zip(foreign, (vectors @ self._vectors.T).argmax(axis=1), strict=True))
         return " ".join(self._words[int(closest[w]) if w in closest else self._row[w]] for w in content)
 
     def _vectors_of(self, words: list[str]) -> np.ndarray:

@@ -63,6 +63,12 @@ class IndexingSettings(BaseSettings):
     title_weight: float = Field(
         0.0, ge=0, le=100, description="BM25 of the title alone, times this, added to plain BM25 over the whole text"
     )
+    language_sample_words: int = Field(
+        100,
+        ge=0,
+        le=2000,
+        description="common words per language e5 embeds at build time to tell its language apart (0: off)",
+    )
     keep_builds: int = Field(2, ge=1, le=20, description="index builds kept on disk (the current one included)")
 
     @field_validator("encoders")

@@ -45,7 +45,7 @@ class RankingSettings(BaseSettings):
         description="best multilingual-e5 cosine a typed English query needs to have a close match at all",
     )
     e5_foreign_match_floor: float = Field(
-        0.80,
+        0.81,
         ge=-1,
         le=1,
         description="best multilingual-e5 cosine a query in another language needs to have a close match at all",

@@ -1,0 +1,50 @@
+"""The languages the engine tells apart (wordfreq's lists), and each one's sample of common content words.
+
+e5 puts a text near its translations, but not on them: every vector also carries which language
+it is in, so a French query sits a step closer to French text than its meaning alone would put
+it, and the corpus is English. The build embeds SAMPLE_WORDS common content words per language;
+the mean of a language's sample minus English's mean is that step (ranking/language_shift.py takes
+half of it off a query's vectors). Ordinary words, not names or phrases: what they have in common is
+the language, not a meaning.
+"""
+
+LANGUAGES = (
+    "en",
+    "fr",
+    "es",
+    "it",
+    "de",
+    "pt",
+    "pl",
+    "el",
+    "uk",
+    "nl",
+    "ca",
+    "sv",
+    "nb",
+    "da",
+    "ru",
+    "tr",
+    "ro",
+    "cs",
+    "hu",
+    "fi",
+    "ar",
+)
+FUNCTION_WORD_ZIPF = 5.8  # about a language's 300 commonest words: "de", "la", "για" carry no content
+SAMPLE_MIN_LENGTH = 3
+
+
+def sample_words(language: str, count: int) -> list[str]:
+    """The language's `count` commonest words of SAMPLE_MIN_LENGTH letters or more, function words left out."""
+    from wordfreq import top_n_list, zipf_frequency
+
+    if count <= 0:
+        return []
+    candidates = (w for w in top_n_list(language, 20 * count + 1000, wordlist="small") if w.isalpha())
+    words = [
+        w
+        for w in candidates
+        if len(w) >= SAMPLE_MIN_LENGTH and zipf_frequency(w, language, wordlist="small") < FUNCTION_WORD_ZIPF
+    ]
+    return words[:count]
