@@ -47,4 +47,9 @@ def sample_words(language: str, count: int) -> list[str]:
         for w in candidates
         if len(w) >= SAMPLE_MIN_LENGTH and zipf_frequency(w, language, wordlist="small") < FUNCTION_WORD_ZIPF
     ]
-    return words[:count]
+    return [_as_written(w, language) for w in words[:count]]
+
+
+def _as_written(word: str, language: str) -> str:
+    """wordfreq stores Greek words case-folded, final sigma as "σ" ("επίσησ"): e5 reads them as written."""
+    return word[:-1] + "ς" if language == "el" and word.endswith("σ") else word

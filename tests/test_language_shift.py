@@ -35,6 +35,8 @@ def test_each_languages_sample_is_common_content_words():
     assert all(w.isalpha() and len(w) >= 3 for w in words)
     assert not {"les", "des", "est", "pour", "dans"} & set(words)  # function words say only "French"
     assert sample_words("fr", 0) == []
+    greek = sample_words("el", 100)
+    assert "επίσης" in greek and not any(w.endswith("σ") for w in greek)  # spelled as Greek text spells them
     from wordfreq import zipf_frequency
 
     assert all(zipf_frequency(w, "fr", wordlist="small") < FUNCTION_WORD_ZIPF for w in words)
