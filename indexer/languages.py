@@ -2,10 +2,10 @@
 
 e5 puts a text near its translations, but not on them: every vector also carries which language
 it is in, so a French query sits a step closer to French text than its meaning alone would put
-it, and the corpus is English. The build embeds SAMPLE_WORDS common content words per language;
-the mean of a language's sample minus English's mean is that step (ranking/language_shift.py takes
-half of it off a query's vectors). Ordinary words, not names or phrases: what they have in common is
-the language, not a meaning.
+it, and the corpus is English. The build embeds PRACTICE_SEARCH_LANGUAGE_SAMPLE_WORDS (100) common
+content words per language; the mean of a language's sample minus English's mean is that step
+(ranking/language_shift.py takes half of it off a query's vectors). Ordinary words, not names or
+phrases: what they have in common is the language, not a meaning.
 """
 
 LANGUAGES = (
