@@ -25,7 +25,7 @@ from indexer.build import build_index  # noqa: E402
 from indexer.corpus import load_corpus  # noqa: E402
 from indexer.encoders import load_encoders, window  # noqa: E402
 from indexer.keyword import KeywordIndex  # noqa: E402
-from indexer.languages import LANGUAGES, sample_words  # noqa: E402
+from indexer.languages import language_samples  # noqa: E402
 from indexer.passages import practice_passages  # noqa: E402
 from indexer.updates import upsert_practices  # noqa: E402
 from indexer.word_vectors import MULTILINGUAL, bridge_words  # noqa: E402
@@ -56,7 +56,7 @@ def main() -> None:
         ]
 
         corpus_words = bridge_words(KeywordIndex.build(practices, settings.title_weight).vocabulary)
-        sampled = [w for language in LANGUAGES for w in sample_words(language, settings.language_sample_words)]
+        sampled = [w for sample in language_samples(settings.language_sample_words).values() for w in sample]
         words = list(dict.fromkeys(corpus_words + sampled))  # the build embeds each distinct word once
         bridge = [e for e in encoders if e.name == MULTILINGUAL]
         words_s: list[float] = []

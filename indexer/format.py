@@ -189,7 +189,7 @@ def read_language_words(build: Path, encoder: str) -> dict[str, tuple[list[str],
     samples = json.loads(words_path.read_text(encoding="utf-8"))
     vectors = np.load(vectors_path, allow_pickle=False)
     listed = [w for words in samples.values() for w in words] if isinstance(samples, dict) else None
-    if listed is None or vectors.ndim != 2 or not _pairs(listed, vectors):
+    if listed is None or not _pairs(listed, vectors):
         raise IndexLoadError(f"{words_path} and {vectors_path} do not pair words with unit vectors; rebuild.")
     out, start = {}, 0
     for language, words in samples.items():

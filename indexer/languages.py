@@ -35,6 +35,11 @@ FUNCTION_WORD_ZIPF = 5.8  # about a language's 300 commonest words: "de", "la", 
 SAMPLE_MIN_LENGTH = 3
 
 
+def language_samples(count: int) -> dict[str, list[str]]:
+    """Every language's sample, in LANGUAGES order: what the build embeds and stores."""
+    return {language: sample_words(language, count) for language in LANGUAGES}
+
+
 def sample_words(language: str, count: int) -> list[str]:
     """The language's `count` commonest words of SAMPLE_MIN_LENGTH letters or more, function words left out."""
     from wordfreq import top_n_list, zipf_frequency
