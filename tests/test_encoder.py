@@ -25,6 +25,17 @@ def test_the_default_encoders_are_minilm_then_e5(encoders):
     assert encoder_ids(Settings()) == {e.name: e.model_id for e in encoders}  # known without loading a model
 
 
+def test_loading_the_encoders_holds_every_blas_library_to_their_thread_count(encoders):
+    """A BLAS team spinning beside the engine's encode threads slowed foreign queries by half on 2 cores."""
+    import faiss  # noqa: F401  (its own OpenBLAS, loaded as the engine has it)
+    from threadpoolctl import threadpool_info
+
+    load_encoders(Settings())  # again, now that faiss's BLAS is loaded too
+    blas = [(i["filepath"], i["num_threads"]) for i in threadpool_info() if i["user_api"] == "blas"]
+    assert len(blas) >= 2  # numpy's and faiss's
+    assert {n for _, n in blas} == {Settings().threads} == {1}
+
+
 def test_vectors_are_unit_length_float32_of_the_model_dimension(each_encoder):
     for encode in (each_encoder.encode_queries, each_encoder.encode_passages):
         vectors = encode(["anti-rumour campaign", "language café for newcomers"])
