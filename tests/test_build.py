@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from conftest import ids_of
 
-from indexer.build import build_index
+from indexer.build import build_index, build_parameters
 from indexer.corpus import load_corpus
 from indexer.format import FORMAT_VERSION, sha256_file
 from indexer.index import Index
@@ -27,6 +27,7 @@ from ranking import RankingConfig, SearchEngine
 from ranking.practice_vectors import centroids as ranking_centroids
 from ranking.practice_vectors import topic_matrix
 from ranking.related import RelatedPractices
+from settings import Settings
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -266,6 +267,22 @@ def test_cli_build_if_stale_rebuilds_when_a_build_setting_changed(index_copy):
     )
     assert result.returncode == 0, result.stderr
     assert (index_copy.index / POINTER).read_text() != before
+
+
+def test_the_language_samples_themselves_are_a_build_parameter(monkeypatch):
+    """A code change or a wordfreq upgrade that changes the words the build embeds makes the index stale too."""
+    import indexer.languages
+
+    settings = Settings()
+    before = build_parameters(settings)
+    assert build_parameters(settings) == before
+    spelled = indexer.languages.sample_words
+    monkeypatch.setattr(indexer.languages, "sample_words", lambda lang, n: [w.upper() for w in spelled(lang, n)])
+    after = build_parameters(settings)
+    assert after["language_samples_sha256"] != before["language_samples_sha256"]
+    assert {k: v for k, v in after.items() if k != "language_samples_sha256"} == {
+        k: v for k, v in before.items() if k != "language_samples_sha256"
+    }
 
 
 def test_relatedness_adds_shared_topics_to_the_mean_z_scored_centroid_cosine():
