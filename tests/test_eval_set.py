@@ -21,8 +21,11 @@ ENDPOINTS = {"search", "similar"}
 GRADES = {1, 2}
 TRANSLATION_LANGS = {"fr", "es", "it", "de", "pt", "pl", "el", "uk", "nl", "ca", "sv"}
 # Translations are appended in batches; within a batch, ids are grouped by language.
-TRANSLATION_BATCH_STARTS = ["t001", "t091", "t175"]
-UNTRANSLATABLE_KINDS = {"name", "misspelling"}
+TRANSLATION_BATCH_STARTS = ["t001", "t091", "t175", "t193"]
+# Names and misspellings were left out of the first four sets; the fifth translates the names whose place
+# changes form ("BINAM Montréal") and misspellings typed with typos of the same kind in the target language.
+FIRST_WITH_NAMES = "t193"
+NAME_KINDS = {"name", "misspelling"}
 
 
 def _load_jsonl(path):
@@ -202,7 +205,8 @@ def test_translation_sources_exist_and_translatable(translations, queries):
     by_id = {q["id"]: q for q in queries}
     for t in translations:
         assert t["source"] in by_id, (t["id"], t["source"])
-        assert by_id[t["source"]]["kind"] not in UNTRANSLATABLE_KINDS, (t["id"], t["source"])
+        if by_id[t["source"]]["kind"] in NAME_KINDS:
+            assert int(t["id"][1:]) >= int(FIRST_WITH_NAMES[1:]), (t["id"], t["source"])
 
 
 def test_translation_langs(translations):
