@@ -90,6 +90,11 @@ def rows(results: dict[str, dict[str, Any] | None]) -> list[tuple[str, str, str]
         out += [
             ("build throughput (full, no cache)", f"{b['build_vectors_per_s']} vectors/s", ""),
             ("raw encode (every encoder), same texts", f"{b['raw_encode_vectors_per_s']} vectors/s", ""),
+            *(
+                [("raw encode, seconds per encoder", ", ".join(f"{k} {v} s" for k, v in b["raw_encode_s"].items()), "")]
+                if "raw_encode_s" in b
+                else []
+            ),
             ("build / raw encode", f"{b['build_over_raw']}", ">= 0.8"),
             ("upsert one practice (median)", f"{b['upsert_one_median_s']} s", "< 1 s"),
         ]

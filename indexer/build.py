@@ -33,7 +33,7 @@ from indexer.progress import Progress, Silent
 from indexer.schema import Practice
 from indexer.store import clean_stale, make_temp_build, new_build_id, publish, writer_lock
 from indexer.vectors import index_type, make_index
-from indexer.word_vectors import MULTILINGUAL, bridge_words
+from indexer.word_vectors import MIN_LENGTH, MIN_PRACTICES, MULTILINGUAL, bridge_words
 from settings import Settings
 
 
@@ -72,6 +72,7 @@ def build_parameters(settings: Settings) -> dict[str, Any]:
         "hnsw_ef_search": settings.hnsw_ef_search,
         "language_sample_words": settings.language_sample_words,
         "language_samples_sha256": language_samples_digest(settings.language_sample_words),
+        "bridge_words": {"min_practices": MIN_PRACTICES, "min_length": MIN_LENGTH},  # which corpus words e5 embeds
     }
 
 

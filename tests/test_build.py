@@ -285,6 +285,19 @@ def test_the_language_samples_themselves_are_a_build_parameter(monkeypatch):
     }
 
 
+def test_the_bridge_word_rule_is_a_build_parameter(monkeypatch):
+    """Changing which corpus words get a vector for the word bridge makes the index stale."""
+    import indexer.build
+
+    before = build_parameters(Settings())
+    monkeypatch.setattr(indexer.build, "MIN_PRACTICES", indexer.build.MIN_PRACTICES + 1)
+    after = build_parameters(Settings())
+    assert after["bridge_words"] != before["bridge_words"]
+    assert {k: v for k, v in after.items() if k != "bridge_words"} == {
+        k: v for k, v in before.items() if k != "bridge_words"
+    }
+
+
 def test_relatedness_adds_shared_topics_to_the_mean_z_scored_centroid_cosine():
     # one vector per practice, so each is its own centroid; practice 1 shares 1 of 2 topics with practice 0,
     # practice 2 none. Each encoder's cosines are put in deviations from its mean over the pairs of practices.
