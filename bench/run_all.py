@@ -57,8 +57,17 @@ def load(name: str) -> dict[str, Any] | None:
 
 
 def measured_at(name: str) -> str:
-    stamp = (RESULTS / name).stat().st_mtime
-    return datetime.datetime.fromtimestamp(stamp, datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    """When a reused result was measured: its file's time, or for a file as committed (a fresh clone's files
+    all carry the clone's time) the time of the commit that last changed it, which is no earlier."""
+    path = RESULTS / name
+    git = ["git", "-C", str(ROOT)]
+    edited = subprocess.run([*git, "status", "--porcelain", "--", str(path)], capture_output=True, text=True)
+    committed = subprocess.run([*git, "log", "-1", "--format=%ct", "--", str(path)], capture_output=True, text=True)
+    if edited.returncode == 0 and not edited.stdout.strip() and committed.stdout.strip():
+        when, how = float(committed.stdout), "committed"
+    else:
+        when, how = path.stat().st_mtime, "measured"
+    return f"{how} {datetime.datetime.fromtimestamp(when, datetime.UTC).strftime('%Y-%m-%d %H:%M UTC')}"
 
 
 def rows(results: dict[str, dict[str, Any] | None]) -> list[tuple[str, str, str]]:
@@ -199,7 +208,7 @@ def main() -> None:
     results = {name: load(name) for names in outputs.values() for name in names}
     table = rows(results)
     sources = {
-        name: (f"reused, measured {reused[name]}" if name in reused else "this run")
+        name: (f"reused, {reused[name]}" if name in reused else "this run")
         + (f" on {r['machine']}" if r and "machine" in r else "")
         for name, r in results.items()
         if r

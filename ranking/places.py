@@ -13,10 +13,12 @@ dev half typed, translated and place queries all gain (bench/results/eval-dev.md
   that decline nouns (DECLINING), a word also matches a name whose all but its last two letters
   (at least four) it starts with and which it outgrows by at most two: "w Hiszpanii" names
   Hiszpania, "в Іспанії" Іспанія, "της Ισπανίας" Ισπανία (but "українська" not Україна).
-- Cities are the corpus's own list per practice ("Lublin, Krakow and Wrocław" is three). A query in
-  another script names them too where its letters transliterate to the name (anyascii): "Осло" and
-  "Όσλο" Oslo, "Берлін" Berlin, "у Сабаделі" Sabadell; "Лісабон" (Lisabon) or "Μπέργκεν" (Mpergken)
-  are beyond this and name nothing.
+- Cities are the corpus's own list per practice ("Lublin, Krakow and Wrocław" is three), and the other
+  spellings GeoNames gives each of them (indexer/exonyms.py): "Lisboa", "Lisbonne", "Лісабон" name Lisbon,
+  "Barcelone" Barcelona, "Torino" Turin. A query in another script names them too where its letters
+  transliterate to a name (anyascii): "Осло" and "Όσλο" Oslo, "Берлін" Berlin, "у Сабаделі" Sabadell.
+  An other spelling that is also a common word somewhere ("Landen", Dutch for countries, is London's in
+  Dutch; "Turen" Swedish for the trip) names its city only when typed with a capital.
 - An English demonym names its country only right before a word for a place ("Italian cities", "Polish
   towns"): elsewhere it says who people are ("Ukrainian refugees") or what they speak ("German lessons").
 - A country right after "from" ("refugees from Ukraine", "Flüchtlinge aus Syrien", "біженці з України")
@@ -33,8 +35,9 @@ import numpy as np
 from anyascii import anyascii
 
 from indexer.countries import english_names, translated_names
+from indexer.exonyms import other_names
 from indexer.schema import Practice
-from ranking.lexicon import fold
+from ranking.lexicon import fold, frequencies
 from ranking.query import is_pasted
 
 WORD = re.compile(r"\w+", re.UNICODE)
@@ -58,6 +61,7 @@ PLACE_WORDS = frozenset(
     {"city", "cities", "town", "towns", "municipality", "municipalities", "village", "villages", "region", "regions"}
 )
 DECLINING = frozenset({"pl", "uk", "ru", "cs", "sk", "sl", "hr", "sr", "bg", "el", "lt", "lv", "fi", "hu", "et"})
+COMMON_ZIPF = 3.0  # a word this frequent in some language's list is a word there, whatever else it names
 
 Name = tuple[str, ...]  # a name's words, case-folded
 
@@ -94,20 +98,52 @@ def _contains(query: Name, name: Name, inflected: bool, *, origin_too: bool = Tr
     )
 
 
+def _cities_at(spelling: Name, names: dict[str, list[Name]], inflected: bool) -> set[Name]:
+    """The names standing in the query, looked up by their first letters (a name matches only where the query
+    word shares at least its first MIN_STEM letters), not tried one by one."""
+    found: set[Name] = set()
+    for i, word in enumerate(spelling):
+        for name in names.get(word[:MIN_STEM], ()):
+            if _contains(spelling[i : i + len(name)], name, inflected):
+                found.add(name)
+    return found
+
+
+def _by_first_letters(names: Iterable[Name]) -> dict[str, list[Name]]:
+    table: dict[str, list[Name]] = {}
+    for name in names:
+        table.setdefault(name[0][:MIN_STEM], []).append(name)
+    return table
+
+
+def _is_common_word(name: str) -> bool:
+    return max(frequencies(fold(name)), default=0.0) >= COMMON_ZIPF
+
+
 class PlaceMatcher:
     def __init__(self, practices: list[Practice]):
         self._n = len(practices)
         rows_in: dict[str, list[int]] = {}
         rows_of_city: dict[Name, list[int]] = {}
+        rows_if_capital: dict[Name, list[int]] = {}  # common words that are a city's other name, one word each
+        spelled = other_names((city, code) for p in practices for city in city_names(p) for code in p.all_country_codes)
         for row, practice in enumerate(practices):
             for code in practice.all_country_codes:
                 rows_in.setdefault(code, []).append(row)
             for city in city_names(practice):
-                name = words(city, strip_accents=True)
-                if name:
+                if name := words(city, strip_accents=True):
                     rows_of_city.setdefault(name, []).append(row)
+                for other in {o for code in practice.all_country_codes for o in spelled[(city, code)]}:
+                    name = words(other, strip_accents=True)
+                    if not _is_common_word(other):
+                        rows_of_city.setdefault(name, []).append(row)
+                    elif len(name) == 1:
+                        rows_if_capital.setdefault(name, []).append(row)
         self._country_rows = {code: np.asarray(rows, dtype=np.int64) for code, rows in rows_in.items()}
-        self._city_rows = {name: np.asarray(rows, dtype=np.int64) for name, rows in rows_of_city.items()}
+        self._city_rows = {name: np.unique(rows) for name, rows in rows_of_city.items()}
+        self._capital_rows = {name: np.unique(rows) for name, rows in rows_if_capital.items()}
+        self._cities = _by_first_letters(self._city_rows)
+        self._capital_cities = _by_first_letters(self._capital_rows)
         self._english = self._table((code, english_names(code)) for code in self._country_rows)
         self._local: dict[str, dict[Name, set[str]]] = {}
         self._demonyms = {d: code for code, d in DEMONYMS.items() if code in self._country_rows}
@@ -151,7 +187,9 @@ class PlaceMatcher:
             out[self._country_rows[code]] = 1.0
         transliterated = words(anyascii(text).replace("'", ""), strip_accents=True)  # "Більбао" -> Bil'bao
         spellings = [folded] if transliterated == folded else [folded, transliterated]
-        for name, rows in self._city_rows.items():
-            if any(_contains(spelling, name, declined) for spelling in spellings):
-                out[rows] = 1.0
+        for name in {n for spelling in spellings for n in _cities_at(spelling, self._cities, declined)}:
+            out[self._city_rows[name]] = 1.0
+        capitalised = tuple(fold(w) for w in WORD.findall(text) if w[:1].isupper())
+        for name in _cities_at(capitalised, self._capital_cities, declined):
+            out[self._capital_rows[name]] = 1.0
         return out

@@ -135,3 +135,31 @@ def test_country_names_come_from_the_iso_tables_and_their_translations():
     assert {"uk", "England"} & english_names("GB") and "Korea, Republic of" not in english_names("KR")
     assert "Іспанія" in translated_names("ES", "uk") and "Espanha" in translated_names("ES", "pt")
     assert translated_names("ES", "xx") == set() and translated_names("ZZ", "uk") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "city"),
+    [
+        ("Lisboa migrantes", "pt", "Lisbon"),
+        ("Barcelone rumeurs", "fr", "Barcelona"),
+        ("Лісабон мігранти", "uk", "Lisbon"),
+        ("migranci w Lizbonie", "pl", "Lisbon"),  # locative of Lizbona
+        ("mediazione interculturale Torino", "it", "Turin"),
+        ("Ginevra richiedenti asilo", "it", "Geneva"),
+    ],
+)
+def test_a_city_named_by_its_name_in_another_language(places, text, language, city):
+    assert named_cities(places, text, language) == {p.city for p in PRACTICES if city in city_names(p)}
+
+
+def test_another_name_that_is_also_a_common_word_names_its_city_only_with_a_capital(places):
+    # "lisboa" and "landen" (Dutch: countries; London's Dutch name) are common words in wordfreq's lists
+    assert named_cities(places, "Lisboa migrantes", "pt")
+    assert not places.named("lisboa migrantes", "pt").any()
+    assert not places.named("migranten uit andere landen", "nl").any()
+
+
+def test_ordinary_words_that_geonames_lists_as_city_names_name_nothing(places):
+    # GeoNames lists "Pari" for Paris, "Feira" for Santa Maria da Feira, "Luck" for Lutsk
+    for text, language in (("pari opportunità", "it"), ("feira intercultural", "pt"), ("Good luck", "en")):
+        assert not places.named(text, language).any(), text
