@@ -11,7 +11,7 @@ MAX_DISTANCE of the city's own name: a spelling of the same name in another lang
 """
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from anyascii import anyascii
@@ -72,15 +72,27 @@ def other_names(cities: Iterable[City]) -> dict[City, tuple[str, ...]]:
     if missing := wanted - _known.keys():
         table = _cities_by_country()
         distance = EditDistance(DistanceAlgorithm.DAMERAU_OSA)
-        for city, code in missing:
-            _known[(city, code)] = _spellings(city, table.get(code, []), distance)
+        for code in {code for _, code in missing}:
+            rows = table.get(code, [])
+            by_name, by_alternate = _by_plain(rows, lambda r: [r.name]), None
+            for city in [city for city, c in missing if c == code]:
+                matches = by_name.get(_plain(city))
+                if not matches:  # "Santa Maria da Feira" is GeoNames' "Feira"; indexed only when needed
+                    by_alternate = by_alternate or _by_plain(rows, lambda r: r.alternates)
+                    matches = by_alternate.get(_plain(city), [])
+                _known[(city, code)] = _spellings(city, matches, distance)
     return {c: _known[c] for c in wanted}
 
 
-def _spellings(city: str, rows: list[_Row], distance: EditDistance) -> tuple[str, ...]:
-    key = _plain(city)
-    matches = [r for r in rows if _plain(r.name) == key]
-    matches = matches or [r for r in rows if key in {_plain(n) for n in r.alternates}]
+def _by_plain(rows: list[_Row], names: Callable[[_Row], Iterable[str]]) -> dict[str, list[_Row]]:
+    index: dict[str, list[_Row]] = {}
+    for row in rows:
+        for key in {_plain(n) for n in names(row)}:
+            index.setdefault(key, []).append(row)
+    return index
+
+
+def _spellings(city: str, matches: list[_Row], distance: EditDistance) -> tuple[str, ...]:
     if not matches:
         return ()
     row = max(matches, key=lambda r: r.population)  # "Bergen" in Norway, not a village of the same name

@@ -24,7 +24,7 @@ TRANSLATION_LANGS = {"fr", "es", "it", "de", "pt", "pl", "el", "uk", "nl", "ca",
 TRANSLATION_BATCH_STARTS = ["t001", "t091", "t175", "t193"]
 # Names and misspellings were left out of the first four sets; the fifth translates the names whose place
 # changes form ("BINAM Montréal") and misspellings typed with typos of the same kind in the target language.
-FIRST_WITH_NAMES = "t193"
+FIRST_WITH_NAMES = TRANSLATION_BATCH_STARTS[3]
 NAME_KINDS = {"name", "misspelling"}
 
 
