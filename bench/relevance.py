@@ -28,7 +28,9 @@ from bench.machine import machine, save_result  # noqa: E402
 from evaluation.dataset import EvalQuery, load_queries  # noqa: E402
 from evaluation.runner import _groups, score  # noqa: E402
 from indexer.encoders import load_encoders  # noqa: E402
+from indexer.progress import Progress  # noqa: E402
 from indexer.updates import sync_index  # noqa: E402
+from indexer.vocabulary_build import build_vocabulary  # noqa: E402
 from search_service.state import load_engine  # noqa: E402
 from settings import Settings  # noqa: E402
 
@@ -71,6 +73,7 @@ def main() -> None:
     settings = Settings()
     encoders = load_encoders(settings)
     sync_index(settings, encoders=encoders)
+    print(build_vocabulary(settings, encoders, Progress()).summary(), file=sys.stderr)  # as scripts/serve does
     engine = load_engine(settings, encoders)
     queries = [
         q

@@ -1,4 +1,4 @@
-"""The `indexer` command line: validate, import, build, upsert, delete, eval.
+"""The `indexer` command line: validate, import, build, vocabulary, upsert, delete, eval.
 
 The command line is the composition root: the only module of `indexer` that may import the query
 engine and the evaluation (for `eval`); the import-layer contracts in pyproject.toml allow it alone.
@@ -59,6 +59,16 @@ def cmd_build(args: argparse.Namespace, settings: Settings) -> int:
         progress=Progress(),
     )
     print(report.summary())
+    return 0
+
+
+def cmd_vocabulary(args: argparse.Namespace, settings: Settings) -> int:
+    from indexer.encoders import encoder_ids, load_encoders
+    from indexer.progress import Progress
+    from indexer.vocabulary_build import build_vocabulary, up_to_date
+
+    report = up_to_date(settings, encoder_ids(settings))  # no model loaded for a no-op
+    print((report or build_vocabulary(settings, load_encoders(settings), Progress())).summary())
     return 0
 
 
@@ -130,6 +140,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--if-stale", action="store_true", help="do nothing if the index matches corpus and model")
     p.add_argument("--no-cache", action="store_true", help="re-embed every text instead of reusing vectors")
     p.set_defaults(func=cmd_build, source_arg="data")
+
+    p = sub.add_parser(
+        "vocabulary",
+        help="embed every other language's common words once per model, so foreign queries need fewer encodes",
+    )
+    p.set_defaults(func=cmd_vocabulary)
 
     p = sub.add_parser("upsert", help="add or replace practices from JSONL, JSON array or CSV; update the index")
     p.add_argument("file", type=Path)

@@ -14,6 +14,7 @@ import numpy as np
 from indexer.encoders import TextEncoder
 from indexer.index import Index
 from indexer.schema import Practice
+from indexer.vocabulary import Vocabulary
 from indexer.word_vectors import MULTILINGUAL
 from ranking import fusion, query
 from ranking.cache import LRU
@@ -40,7 +41,13 @@ ENGLISH_MIN_PRACTICES = 3
 
 
 class SearchEngine:
-    def __init__(self, index: Index, encoders: list[TextEncoder], config: RankingConfig):
+    def __init__(
+        self,
+        index: Index,
+        encoders: list[TextEncoder],
+        config: RankingConfig,
+        vocabulary: Vocabulary | None = None,
+    ):
         self.index = index
         self.config = config
         self.practices = index.practices
@@ -83,7 +90,7 @@ class SearchEngine:
         words = index.words
         self._language_means = words.language_means if words is not None else {}
         self._bridge = (
-            WordBridge(words, self.encoders[words.encoder], config.cache_size)
+            WordBridge(words, self.encoders[words.encoder], config.cache_size, vocabulary)
             if words is not None and words.encoder in self.encoders and words.encoder in self._scorers
             else None
         )

@@ -10,8 +10,10 @@ No threshold on closeness: none helped on dev, since e5's word cosines sit close
 
 The language's function words (among its few hundred commonest, by wordfreq) are left out: "de",
 "la", "για" have no content to carry. A text gives at most MAX_WORDS distinct words (a pasted
-paragraph: its first ones); each costs the encoder about 8 ms, so vectors are cached per word, and
-a word the corpus has ("migrants", "Portugal") is its own closest, taken without the encoder.
+paragraph: its first ones); each costs the encoder about 8.7 ms, so a word the corpus has
+("migrants", "Portugal") is its own closest, taken without the encoder, a word of the foreign
+vocabulary (indexer/vocabulary.py: every language's commonest words, embedded once per model) comes
+from there, and the rest are embedded and cached per word.
 """
 
 import numpy as np
@@ -19,6 +21,7 @@ import numpy as np
 from indexer.encoders import TextEncoder
 from indexer.index import WordVectors
 from indexer.languages import FUNCTION_WORD_ZIPF, LANGUAGES
+from indexer.vocabulary import Vocabulary
 from indexer.word_vectors import MIN_LENGTH
 from ranking.cache import LRU
 from ranking.language_shift import toward_english
@@ -28,13 +31,15 @@ MAX_WORDS = 64  # dev paragraphs: 0.593 with 16 words, 0.659 with 32, 0.660 with
 
 
 class WordBridge:
-    def __init__(self, words: WordVectors, encoder: TextEncoder, cache_size: int):
+    def __init__(self, words: WordVectors, encoder: TextEncoder, cache_size: int, vocabulary: Vocabulary | None = None):
         self._words = words.words
         self._row = {w: i for i, w in enumerate(words.words)}
         self._vectors = np.asarray(words.vectors)
         self._means = words.language_means
         self._encoder = encoder
         self._cache: LRU[str, np.ndarray] = LRU(cache_size)
+        known = vocabulary is not None and vocabulary.model_id == encoder.model_id
+        self._vocabulary = vocabulary if known else None
 
     def english(self, text: str, language: str) -> str:
         """The closest corpus word of each content word of `text`, in order ("" when none)."""
@@ -55,10 +60,15 @@ class WordBridge:
     def _vectors_of(self, words: list[str]) -> np.ndarray:
         if not words:
             return np.zeros((0, self._vectors.shape[1]), dtype=np.float32)
-        found = {w: v for w in words if (v := self._cache.get(w)) is not None}
+        found = {w: v for w in words if (v := self._known(w)) is not None}
         missing = [w for w in words if w not in found]
         if missing:
             for word, vector in zip(missing, self._encoder.encode_queries(missing), strict=True):
                 self._cache.put(word, vector)
                 found[word] = vector
         return np.stack([found[w] for w in words])
+
+    def _known(self, word: str) -> np.ndarray | None:
+        if self._vocabulary is not None and (row := self._vocabulary.row.get(word)) is not None:
+            return np.asarray(self._vocabulary.vectors[row])
+        return self._cache.get(word)

@@ -15,6 +15,8 @@ from indexer.encoders import TextEncoder
 from indexer.format import IndexLoadError
 from indexer.index import Index
 from indexer.store import current_build
+from indexer.vocabulary import Vocabulary, VocabularyError, load_vocabulary
+from indexer.word_vectors import MULTILINGUAL
 from ranking import RankingConfig, SearchEngine
 from ranking.lexicon import is_real_word
 from search_service.metrics import Metrics
@@ -28,7 +30,7 @@ def load_engine(settings: Settings, encoders: list[TextEncoder]) -> SearchEngine
     index = Index.load(settings.index, {e.name: e.model_id for e in encoders})
     is_real_word("warm")  # loads the word lists now (about 13 s once), not in the first query's time limit
     try:
-        return SearchEngine(index, encoders, RankingConfig.from_settings(settings))
+        return SearchEngine(index, encoders, RankingConfig.from_settings(settings), _vocabulary(settings, encoders))
     except (ValueError, KeyError, IndexError, TypeError, RuntimeError) as err:
         # files that pass their checksums can still disagree with each other (a hand-edited manifest)
         reason = str(err).splitlines()[0] if str(err) else ""
@@ -36,6 +38,19 @@ def load_engine(settings: Settings, encoders: list[TextEncoder]) -> SearchEngine
             f"index build {index.build_id} is inconsistent ({type(err).__name__}: {reason}); "
             "rebuild with `indexer build`."
         ) from None
+
+
+def _vocabulary(settings: Settings, encoders: list[TextEncoder]) -> Vocabulary | None:
+    """The foreign vocabulary `indexer vocabulary` made for this e5 model, if any: without it a foreign query's
+    words are embedded as they come, slower but ranked the same."""
+    e5 = next((e for e in encoders if e.name == MULTILINGUAL), None)
+    if e5 is None or not settings.foreign_vocabulary_words:
+        return None
+    try:
+        return load_vocabulary(settings.vocabulary_dir, e5.name, e5.model_id)
+    except VocabularyError as err:
+        log.warning("%s; foreign queries embed their words as they come (run `indexer vocabulary`)", err)
+        return None
 
 
 @dataclass

@@ -69,6 +69,16 @@ class IndexingSettings(BaseSettings):
         le=2000,
         description="common words per language e5 embeds at build time to tell its language apart (0: off)",
     )
+    foreign_vocabulary_words: int = Field(
+        3000,
+        ge=0,
+        le=20_000,
+        description="common words per language (all but English) `indexer vocabulary` embeds with e5 once per "
+        "model, so a foreign query's words need no encoder; changes speed, not results (0: none)",
+    )
+    vocabulary_dir: Path = Field(
+        Path("models/vocabulary"), description="where `indexer vocabulary` keeps them (shared by every build)"
+    )
     keep_builds: int = Field(2, ge=1, le=20, description="index builds kept on disk (the current one included)")
 
     @field_validator("encoders")

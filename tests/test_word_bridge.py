@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 from indexer.index import WordVectors
+from indexer.vocabulary import Vocabulary
 from indexer.word_vectors import bridge_words
 from ranking.word_bridge import MAX_WORDS, WordBridge
 
@@ -15,6 +16,7 @@ class Fake:
     """Unit vectors: a known foreign word next to its corpus word, anything else halfway between all."""
 
     name = "e5"
+    model_id = "fake-e5"
 
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
@@ -76,3 +78,32 @@ def test_an_unknown_language_keeps_every_word_of_three_letters_or_more(bridge_an
 def test_the_bridge_offers_corpus_words_of_two_practices_or_more_only():
     vocabulary = {"refugees": 9, "mediators": 2, "tsymbaliuk": 1, "of": 40, "2022": 5, "anti-rumour": 3}
     assert bridge_words(vocabulary) == ["mediators", "refugees"]
+
+
+def _vocabulary(model_id: str, words: dict[str, int]) -> Vocabulary:
+    """Foreign words stored with the vector Fake gives them (next to corpus word `index`)."""
+    vectors = np.full((len(words), 3), 0.1, dtype=np.float32)
+    for row, index in enumerate(words.values()):
+        vectors[row, index] = 1.0
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    return Vocabulary(model_id, {w: i for i, w in enumerate(words)}, vectors)
+
+
+def test_words_of_the_foreign_vocabulary_are_not_embedded_and_map_as_embedded_ones_do(bridge_and_encoder):
+    plain, _ = bridge_and_encoder
+    encoder = Fake()
+    words = WordVectors("e5", CORPUS_WORDS, np.eye(3, dtype=np.float32))
+    vocabulary = _vocabulary(encoder.model_id, {"médiateurs": 0, "roms": 2})
+    bridge = WordBridge(words, encoder, cache_size=100, vocabulary=vocabulary)
+    text = "Médiateurs roms Flüchtlinge"
+    assert bridge.english(text, "fr") == plain.english(text, "fr") == "mediators roma refugees"
+    assert encoder.calls == [["flüchtlinge"]]  # the only word the vocabulary lacks
+
+
+def test_a_vocabulary_of_another_model_is_not_used():
+    encoder = Fake()
+    words = WordVectors("e5", CORPUS_WORDS, np.eye(3, dtype=np.float32))
+    vocabulary = _vocabulary("another model", {"médiateurs": 1})  # would map it to "refugees"
+    bridge = WordBridge(words, encoder, cache_size=100, vocabulary=vocabulary)
+    assert bridge.english("médiateurs", "fr") == "mediators"
+    assert encoder.calls == [["médiateurs"]]
