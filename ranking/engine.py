@@ -94,6 +94,7 @@ class SearchEngine:
             if words is not None and words.encoder in self.encoders and words.encoder in self._scorers
             else None
         )
+        self.vocabulary_words = len(vocabulary.row) if self._bridge is not None and vocabulary is not None else 0
         # The encoders release the GIL while they compute: one thread each embeds a query side by side (a foreign
         # query's words take the thread MiniLM leaves free).
         self._pool = ThreadPoolExecutor(max_workers=max(1, len(encoders)), thread_name_prefix="encode")

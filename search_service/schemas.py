@@ -292,6 +292,10 @@ class Readiness(BaseModel):
     practices: int
     vectors: int
     built_at: str | None
+    vocabulary_words: int = Field(
+        description="words of other languages whose e5 vectors are precomputed (`indexer vocabulary`); "
+        "0: a foreign query's words are embedded as it comes, slower, ranked the same"
+    )
 
 
 def json_response(model: BaseModel) -> Response:

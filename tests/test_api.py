@@ -298,6 +298,7 @@ def test_health_ready_metrics(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     ready = client.get("/readyz").json()
     assert ready["practices"] == len(corpus()) and ready["vectors"] > ready["practices"]
+    assert ready["vocabulary_words"] >= 0  # 0 unless `indexer vocabulary` ran (tests/test_vocabulary.py)
     client.get("/search", params={"q": "youth"})
     metrics = client.get("/metrics").text
     assert 'http_requests_total{method="GET",route="/search",status="200"}' in metrics

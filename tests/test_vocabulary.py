@@ -78,7 +78,9 @@ def test_the_engine_ranks_the_same_with_it_and_embeds_fewer_words(settings, enco
     plain = SearchEngine(index, encoders, RankingConfig.from_settings(settings)).ranked(query)
     without = set(embedded)
     embedded.clear()
-    served = load_engine(settings, encoders).ranked(query)
+    engine = load_engine(settings, encoders)
+    assert engine.vocabulary_words == len(vocabulary_words(40))
+    served = engine.ranked(query)
     assert served == plain
     assert set(common) <= without - set(embedded) and "médiateurs" in set(embedded)
 
@@ -86,7 +88,7 @@ def test_the_engine_ranks_the_same_with_it_and_embeds_fewer_words(settings, enco
 def test_the_service_runs_without_a_vocabulary_and_says_why(settings, encoders, caplog):
     with caplog.at_level(logging.WARNING, logger="search_service"):
         engine = load_engine(settings, encoders)
-    assert engine.ranked("intégration des migrants")
+    assert engine.ranked("intégration des migrants") and engine.vocabulary_words == 0
     assert "no vocabulary for e5" in caplog.text and "indexer vocabulary" in caplog.text
 
 
@@ -96,3 +98,13 @@ def test_the_command_needs_the_multilingual_encoder(monkeypatch, tmp_path, capsy
     assert main(["vocabulary"]) == 1
     assert "PRACTICE_SEARCH_ENCODERS has no e5" in capsys.readouterr().err
     assert not list(tmp_path.iterdir())
+
+
+def test_the_command_embeds_once_then_has_nothing_to_do(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("PRACTICE_SEARCH_FOREIGN_VOCABULARY_WORDS", "1")
+    monkeypatch.setenv("PRACTICE_SEARCH_VOCABULARY_DIR", str(tmp_path))
+    words = len(vocabulary_words(1))
+    assert main(["vocabulary"]) == 0
+    assert f"{words} words ({words} embedded" in capsys.readouterr().out
+    assert main(["vocabulary"]) == 0
+    assert "up to date; nothing to do" in capsys.readouterr().out

@@ -26,6 +26,7 @@ def readyz(engine: EngineDep) -> Readiness:
         practices=len(engine.practices),
         vectors=engine.index.rows,
         built_at=manifest.get("built_at"),
+        vocabulary_words=engine.vocabulary_words,
     )
 
 
