@@ -13,6 +13,7 @@ vocabulary costs speed, never a result: the engine then embeds words as before.
 
 import functools
 import hashlib
+import importlib.metadata
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,8 +53,14 @@ def _words(per_language: int) -> tuple[str, ...]:
     return tuple(words)
 
 
-def words_digest(words: list[str]) -> str:
-    return hashlib.sha256(json.dumps(words, ensure_ascii=False).encode()).hexdigest()
+def words_source(per_language: int) -> dict[str, object]:
+    """What decides the word list, recorded beside it: comparing these tells a current vocabulary without reading
+    20 languages' lists again. (A stale list is still correct, word for word: only speed depends on it.)"""
+    return {
+        "per_language": per_language,
+        "languages": [language for language in LANGUAGES if language != ENGLISH],
+        "wordfreq": importlib.metadata.version("wordfreq"),
+    }
 
 
 def listing_file(folder: Path, encoder: str) -> Path:
@@ -66,9 +73,9 @@ def vectors_name(encoder: str, sha256: str) -> str:
     return f"{encoder}-{sha256[:16]}.npy"
 
 
-def load_vocabulary(folder: Path, encoder: str, model_id: str, words: list[str] | None = None) -> Vocabulary:
+def load_vocabulary(folder: Path, encoder: str, model_id: str, source: dict[str, object] | None = None) -> Vocabulary:
     """The encoder's vocabulary, checked: made by this model, vectors matching their recorded sha256, one unit
-    vector per word, and (when `words` is given) exactly those words. Raises VocabularyError otherwise.
+    vector per word, and (when `source` is given) words from that source. Raises VocabularyError otherwise.
     Unit norms are checked when it is written, not here: the sha256 covers them, and reading every row would
     bring the whole file into memory."""
     listing_path = listing_file(folder, encoder)
@@ -89,8 +96,8 @@ def load_vocabulary(folder: Path, encoder: str, model_id: str, words: list[str] 
         raise VocabularyError(f"{listing_path} is unreadable ({type(err).__name__}: {err})") from None
     if listing.get("model_id") != model_id:
         raise VocabularyError(f"{listing_path} was made by {listing.get('model_id')!r}, not {model_id!r}")
-    if words is not None and listed != words:
-        raise VocabularyError(f"{listing_path} holds another word list than the settings give")
+    if source is not None and listing.get("words_from") != source:
+        raise VocabularyError(f"{listing_path} holds words from {listing.get('words_from')}, not {source}")
     if not isinstance(listed, list) or vectors.dtype != np.float32 or vectors.shape[:1] != (len(listed),):
         raise VocabularyError(f"{listing_path} and its vectors do not pair one float32 vector with each word")
     return Vocabulary(model_id, {w: i for i, w in enumerate(listed)}, vectors)

@@ -23,7 +23,7 @@ from indexer.vocabulary import (
     load_vocabulary,
     vectors_name,
     vocabulary_words,
-    words_digest,
+    words_source,
 )
 from indexer.word_vectors import MULTILINGUAL
 from settings import Settings
@@ -48,16 +48,16 @@ def up_to_date(settings: Settings, model_ids: dict[str, str]) -> VocabularyRepor
     """The report of a no-op when the vocabulary on disk is this model's, with the settings' words (checked
     without loading a model: encoder_ids gives the ids)."""
     folder = Path(settings.vocabulary_dir)
-    words = vocabulary_words(settings.foreign_vocabulary_words)
-    if not words:
+    if not settings.foreign_vocabulary_words:
         return VocabularyReport(listing_file(folder, MULTILINGUAL), 0, 0, 0.0)
     if MULTILINGUAL not in model_ids:
         return None
+    source = words_source(settings.foreign_vocabulary_words)
     try:
-        load_vocabulary(folder, MULTILINGUAL, model_ids[MULTILINGUAL], words)
+        current = load_vocabulary(folder, MULTILINGUAL, model_ids[MULTILINGUAL], source)
     except VocabularyError:
         return None
-    return VocabularyReport(listing_file(folder, MULTILINGUAL), len(words), 0, 0.0)
+    return VocabularyReport(listing_file(folder, MULTILINGUAL), len(current.row), 0, 0.0)
 
 
 def build_vocabulary(settings: Settings, encoders: list[TextEncoder], progress: Progress) -> VocabularyReport:
@@ -84,11 +84,11 @@ def build_vocabulary(settings: Settings, encoders: list[TextEncoder], progress: 
     norms = np.linalg.norm(vectors, axis=1)
     if not np.all(np.abs(norms - 1.0) <= UNIT_NORM_TOLERANCE):
         raise ValueError(f"{encoder.name} gave vectors that are not unit length; nothing was written")
-    listing = _write(folder, encoder, words, vectors)
+    listing = _write(folder, encoder, words, vectors, settings.foreign_vocabulary_words)
     return VocabularyReport(listing, len(words), embedded[encoder.name], time.perf_counter() - started)
 
 
-def _write(folder: Path, encoder: TextEncoder, words: list[str], vectors: np.ndarray) -> Path:
+def _write(folder: Path, encoder: TextEncoder, words: list[str], vectors: np.ndarray, per_language: int) -> Path:
     """Vectors first, under a name of their own sha256, then the listing that points at them; then earlier
     vectors files go (a service that mapped one keeps reading it until it reloads)."""
     buffer = io.BytesIO()
@@ -99,7 +99,7 @@ def _write(folder: Path, encoder: TextEncoder, words: list[str], vectors: np.nda
     write_atomic(folder / name, data)
     listing = {
         "model_id": encoder.model_id,
-        "words_sha256": words_digest(words),
+        "words_from": words_source(per_language),
         "vectors_sha256": sha256,
         "dim": int(vectors.shape[1]),
         "words": words,
