@@ -5,7 +5,7 @@ corpus lacks, about 8.7 ms a word with e5 on one core; a median translated query
 its words took longer than the query's own encode beside them. These words do not depend on the
 corpus: `indexer vocabulary` embeds each language's PRACTICE_SEARCH_FOREIGN_VOCABULARY_WORDS
 commonest content words (the language samples' rule, languages.py) once per model into
-PRACTICE_SEARCH_VOCABULARY_DIR, and every later build and service reuses them. A word's vector is
+PRACTICE_SEARCH_VOCABULARY_DIR, and every service after reuses them, whatever the corpus. A word's vector is
 the one the encoder gives it at query time (the engine embeds words one by one or in batches with
 identical results), so rankings do not change; only the time does. A missing or damaged
 vocabulary costs speed, never a result: the engine then embeds words as before.
@@ -45,7 +45,7 @@ def vocabulary_words(per_language: int) -> list[str]:
 
 @functools.cache
 def _words(per_language: int) -> tuple[str, ...]:
-    """Cached: reading 20 languages' frequency lists takes about 7 s."""
+    """Cached: reading 20 languages' frequency lists takes about 7 s (a build and its tests ask more than once)."""
     words: dict[str, None] = {}
     for language in LANGUAGES:
         if language != ENGLISH:
