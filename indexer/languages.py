@@ -11,8 +11,9 @@ phrases: what they have in common is the language, not a meaning.
 import hashlib
 import json
 
+ENGLISH = "en"  # the corpus's language
 LANGUAGES = (
-    "en",
+    ENGLISH,
     "fr",
     "es",
     "it",

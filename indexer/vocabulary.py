@@ -12,7 +12,6 @@ vocabulary costs speed, never a result: the engine then embeds words as before.
 """
 
 import functools
-import hashlib
 import importlib.metadata
 import json
 from dataclasses import dataclass
@@ -20,10 +19,9 @@ from pathlib import Path
 
 import numpy as np
 
-from indexer.languages import LANGUAGES, sample_words
+from indexer.format import sha256_file
+from indexer.languages import ENGLISH, LANGUAGES, sample_words
 from indexer.word_vectors import MIN_LENGTH
-
-ENGLISH = "en"
 
 
 class VocabularyError(Exception):
@@ -35,6 +33,7 @@ class Vocabulary:
     model_id: str
     row: dict[str, int]  # word -> row of `vectors`
     vectors: np.ndarray  # float32 (words, dim), unit length, memory-mapped
+    source: object = None  # what the words came from (words_source), as recorded
 
 
 def vocabulary_words(per_language: int) -> list[str]:
@@ -83,9 +82,7 @@ def load_vocabulary(folder: Path, encoder: str, model_id: str, source: dict[str,
         listing = json.loads(listing_path.read_text(encoding="utf-8"))
         listed, sha256 = listing["words"], listing["vectors_sha256"]
         vectors_path = Path(folder) / vectors_name(encoder, sha256)
-        with open(vectors_path, "rb") as fh:
-            actual = hashlib.file_digest(fh, "sha256").hexdigest()
-        if actual != sha256:
+        if sha256_file(vectors_path) != sha256:
             raise VocabularyError(f"{vectors_path} does not match the sha256 {listing_path} records")
         vectors = np.load(vectors_path, allow_pickle=False, mmap_mode="r")
     except FileNotFoundError as err:
@@ -100,4 +97,4 @@ def load_vocabulary(folder: Path, encoder: str, model_id: str, source: dict[str,
         raise VocabularyError(f"{listing_path} holds words from {listing.get('words_from')}, not {source}")
     if not isinstance(listed, list) or vectors.dtype != np.float32 or vectors.shape[:1] != (len(listed),):
         raise VocabularyError(f"{listing_path} and its vectors do not pair one float32 vector with each word")
-    return Vocabulary(model_id, {w: i for i, w in enumerate(listed)}, vectors)
+    return Vocabulary(model_id, {w: i for i, w in enumerate(listed)}, vectors, listing.get("words_from"))

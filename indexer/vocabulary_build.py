@@ -18,6 +18,7 @@ from indexer.format import UNIT_NORM_TOLERANCE
 from indexer.passages import text_hash
 from indexer.progress import Progress
 from indexer.vocabulary import (
+    Vocabulary,
     VocabularyError,
     listing_file,
     load_vocabulary,
@@ -47,17 +48,24 @@ class VocabularyReport:
 def up_to_date(settings: Settings, model_ids: dict[str, str]) -> VocabularyReport | None:
     """The report of a no-op when the vocabulary on disk is this model's, with the settings' words (checked
     without loading a model: encoder_ids gives the ids)."""
-    folder = Path(settings.vocabulary_dir)
-    if not settings.foreign_vocabulary_words:
-        return VocabularyReport(listing_file(folder, MULTILINGUAL), 0, 0, 0.0)
-    if MULTILINGUAL not in model_ids:
-        return None
-    source = words_source(settings.foreign_vocabulary_words)
+    model_id = model_ids.get(MULTILINGUAL)
+    return _unchanged(settings, _earlier(settings, model_id) if model_id else None)
+
+
+def _earlier(settings: Settings, model_id: str) -> Vocabulary | None:
     try:
-        current = load_vocabulary(folder, MULTILINGUAL, model_ids[MULTILINGUAL], source)
+        return load_vocabulary(Path(settings.vocabulary_dir), MULTILINGUAL, model_id)
     except VocabularyError:
-        return None
-    return VocabularyReport(listing_file(folder, MULTILINGUAL), len(current.row), 0, 0.0)
+        return None  # none yet, or unusable: every word is embedded again
+
+
+def _unchanged(settings: Settings, earlier: Vocabulary | None) -> VocabularyReport | None:
+    listing = listing_file(Path(settings.vocabulary_dir), MULTILINGUAL)
+    if not settings.foreign_vocabulary_words:
+        return VocabularyReport(listing, 0, 0, 0.0)
+    if earlier is not None and earlier.source == words_source(settings.foreign_vocabulary_words):
+        return VocabularyReport(listing, len(earlier.row), 0, 0.0)
+    return None
 
 
 def build_vocabulary(settings: Settings, encoders: list[TextEncoder], progress: Progress) -> VocabularyReport:
@@ -67,16 +75,12 @@ def build_vocabulary(settings: Settings, encoders: list[TextEncoder], progress: 
     encoder = next((e for e in encoders if e.name == MULTILINGUAL), None)
     if encoder is None:
         raise ValueError(f"PRACTICE_SEARCH_ENCODERS has no {MULTILINGUAL}: only it reads other languages")
-    done = up_to_date(settings, {encoder.name: encoder.model_id})
-    if done is not None:
+    earlier = _earlier(settings, encoder.model_id)  # read once: whether there is anything to do, what to keep
+    if (done := _unchanged(settings, earlier)) is not None:
         return done
     folder = Path(settings.vocabulary_dir)
     words = vocabulary_words(settings.foreign_vocabulary_words)
-    try:
-        earlier = load_vocabulary(folder, encoder.name, encoder.model_id)
-        current = {text_hash(w): earlier.vectors[i] for w, i in earlier.row.items()}
-    except VocabularyError:
-        current = {}  # none yet, or unusable: embed every word
+    current = {text_hash(w): earlier.vectors[i] for w, i in earlier.row.items()} if earlier is not None else {}
     progress.stage(f"embedding {len(words)} common words of {settings.foreign_vocabulary_words} per language")
     workers = settings.build_workers or default_workers()
     matrix, embedded = embed_all(words, [encoder], {encoder.model_id: current}, workers, progress, as_queries=True)

@@ -94,10 +94,14 @@ class SearchEngine:
             if words is not None and words.encoder in self.encoders and words.encoder in self._scorers
             else None
         )
-        self.vocabulary_words = len(vocabulary.row) if self._bridge is not None and vocabulary is not None else 0
         # The encoders release the GIL while they compute: one thread each embeds a query side by side (a foreign
         # query's words take the thread MiniLM leaves free).
         self._pool = ThreadPoolExecutor(max_workers=max(1, len(encoders)), thread_name_prefix="encode")
+
+    @property
+    def vocabulary_words(self) -> int:
+        """Foreign words whose vectors the word bridge reads from the vocabulary instead of the encoder."""
+        return self._bridge.vocabulary_words if self._bridge is not None else 0
 
     # --- scoring -------------------------------------------------------------------------------
 

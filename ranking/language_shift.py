@@ -14,8 +14,9 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from indexer.languages import ENGLISH
+
 SHIFT = 0.5
-ENGLISH = "en"
 
 
 def toward_english(vectors: np.ndarray, language: str | None, means: Mapping[str, np.ndarray]) -> np.ndarray:

@@ -68,6 +68,11 @@ class WordBridge:
                 found[word] = vector
         return np.stack([found[w] for w in words])
 
+    @property
+    def vocabulary_words(self) -> int:
+        """Words of the foreign vocabulary in use (0: none, or one of another model)."""
+        return len(self._vocabulary.row) if self._vocabulary is not None else 0
+
     def _known(self, word: str) -> np.ndarray | None:
         if self._vocabulary is not None and (row := self._vocabulary.row.get(word)) is not None:
             return np.asarray(self._vocabulary.vectors[row])

@@ -5,6 +5,7 @@ the next request after `follow_interval_s` starts loading that build in the back
 when ready; requests keep being answered from the previous engine meanwhile.
 """
 
+import functools
 import logging
 import threading
 import time
@@ -15,7 +16,7 @@ from indexer.encoders import TextEncoder
 from indexer.format import IndexLoadError
 from indexer.index import Index
 from indexer.store import current_build
-from indexer.vocabulary import Vocabulary, VocabularyError, load_vocabulary
+from indexer.vocabulary import Vocabulary, VocabularyError, listing_file, load_vocabulary
 from indexer.word_vectors import MULTILINGUAL
 from ranking import RankingConfig, SearchEngine
 from ranking.lexicon import is_real_word
@@ -46,11 +47,21 @@ def _vocabulary(settings: Settings, encoders: list[TextEncoder]) -> Vocabulary |
     e5 = next((e for e in encoders if e.name == MULTILINGUAL), None)
     if e5 is None or not settings.foreign_vocabulary_words:
         return None
+    folder = Path(settings.vocabulary_dir)
     try:
-        return load_vocabulary(settings.vocabulary_dir, e5.name, e5.model_id)
-    except VocabularyError as err:
-        log.warning("%s; foreign queries embed their words as they come (run `indexer vocabulary`)", err)
+        stat = listing_file(folder, e5.name).stat()
+        return _loaded(folder, e5.name, e5.model_id, (stat.st_mtime_ns, stat.st_size))
+    except (VocabularyError, OSError) as err:
+        reason = err if isinstance(err, VocabularyError) else f"no vocabulary for {e5.name} in {folder}"
+        log.warning("%s; foreign queries embed their words as they come (run `indexer vocabulary`)", reason)
         return None
+
+
+@functools.lru_cache(maxsize=2)
+def _loaded(folder: Path, encoder: str, model_id: str, listing_stamp: tuple[int, int]) -> Vocabulary:
+    """Checked and mapped once per version of the listing (a new vocabulary replaces it), not again at every
+    index swap: an admin edit's reload would otherwise hash 80 MB."""
+    return load_vocabulary(folder, encoder, model_id)
 
 
 @dataclass
