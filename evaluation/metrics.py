@@ -6,6 +6,8 @@ Judgments map practice id -> grade (2 = highly, 1 = partly relevant; unjudged = 
 import math
 from collections.abc import Iterable, Mapping, Sequence
 
+import numpy as np
+
 FLOOR_GRID = tuple(round(0.01 * i, 2) for i in range(101))  # 0.00 .. 1.00
 # The engine hides below-floor results when any result is close, so a floor must keep nearly all
 # relevant ones: the chosen floor is the highest that keeps this share of judged-relevant candidates.
@@ -50,6 +52,17 @@ def precision_at_k(ranked: Sequence[str], relevant: Iterable[str], k: int = 5) -
 def distinct_at_k(values: Sequence[str], k: int = 5) -> int:
     """How many different values (e.g. cities) the first k results show."""
     return len(set(values[:k]))
+
+
+def mean_interval(values: Sequence[float], rounds: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """95% bootstrap interval of the mean, resampling the queries: with 12 queries a language's mean moves by
+    about 0.1 with which queries happened to be written, so a gap to a goal smaller than that is not a finding."""
+    if not values:
+        return 0.0, 0.0
+    data = np.asarray(values, dtype=np.float64)
+    draws = np.random.default_rng(seed).integers(0, len(data), size=(rounds, len(data)))
+    low, high = np.percentile(data[draws].mean(axis=1), [2.5, 97.5])
+    return float(low), float(high)
 
 
 def floor_separation(relevant: Sequence[float], unjudged: Sequence[float], floor: float) -> tuple[float, float]:

@@ -5,11 +5,16 @@ from typing import Any
 
 from evaluation.runner import DEPTH, MODES, Report, Scores, as_json, fusion_label
 
-_HEAD = "| {} | n | nDCG@10 | R@10 | R@50 | MRR@10 |\n|---|---:|---:|---:|---:|---:|"
+_HEAD = "| {} | n | nDCG@10 | 95% interval | R@10 | R@50 | MRR@10 |\n|---|---:|---:|---:|---:|---:|---:|"
+
+
+def _interval(s: Scores) -> str:
+    low, high = s.ndcg10_interval
+    return f"{low:.3f}-{high:.3f}"
 
 
 def _row(name: str, s: Scores) -> str:
-    return f"| {name} | {s.n} | {s.ndcg10:.3f} | {s.recall10:.3f} | {s.recall50:.3f} | {s.mrr10:.3f} |"
+    return f"| {name} | {s.n} | {s.ndcg10:.3f} | {_interval(s)} | {s.recall10:.3f} | {s.recall50:.3f} | {s.mrr10:.3f} |"
 
 
 def _grid(title: str, table: dict[str, dict[str, Scores]], default: str | None) -> list[str]:
@@ -45,14 +50,15 @@ def render_markdown(report: Report) -> str:
         f"{DEPTH}; pasted paragraphs run as POST /similar does."
         + ("" if report.split == "dev" else " Defaults are tuned on the dev half only."),
         "",
-        "## Modes, per query group (nDCG@10)",
+        "## Modes, per query group (nDCG@10; the interval: 95% bootstrap over the group's queries)",
         "",
-        "| group | n | " + " | ".join(MODES) + " |",
-        "|---|---:|" + "---:|" * len(MODES),
+        "| group | n | " + " | ".join(MODES) + " | hybrid 95% interval |",
+        "|---|---:|" + "---:|" * (len(MODES) + 1),
     ]
     for name, by_mode in report.groups.items():
         n = next(iter(by_mode.values())).n
-        lines.append(f"| {name} | {n} | " + " | ".join(f"{by_mode[m].ndcg10:.3f}" for m in MODES) + " |")
+        cells = " | ".join(f"{by_mode[m].ndcg10:.3f}" for m in MODES)
+        lines.append(f"| {name} | {n} | {cells} | {_interval(by_mode['hybrid'])} |")
     lines += [
         "",
         "## Hybrid search per language (translations of English queries, judged as their source)",

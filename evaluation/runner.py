@@ -14,7 +14,15 @@ import faiss
 import numpy as np
 
 from evaluation.dataset import EvalQuery, OffTopicQuery, RelatedEntry
-from evaluation.metrics import choose_floor, distinct_at_k, mrr_at_k, ndcg_at_k, precision_at_k, recall_at_k
+from evaluation.metrics import (
+    choose_floor,
+    distinct_at_k,
+    mean_interval,
+    mrr_at_k,
+    ndcg_at_k,
+    precision_at_k,
+    recall_at_k,
+)
 from indexer.encoders import TextEncoder
 from indexer.index import DenseVectors, Index
 from indexer.word_vectors import MULTILINGUAL
@@ -107,6 +115,7 @@ class Scores:
     recall10: float
     recall50: float
     mrr10: float
+    ndcg10_interval: tuple[float, float] = (0.0, 0.0)  # 95% bootstrap interval over the queries
 
 
 def score(runs: Mapping[str, Sequence[str]], queries: Sequence[EvalQuery]) -> Scores:
@@ -122,7 +131,8 @@ def score(runs: Mapping[str, Sequence[str]], queries: Sequence[EvalQuery]) -> Sc
         )
         for q in queries
     ]
-    return Scores(len(queries), *(float(m) for m in np.mean(np.asarray(per), axis=0)))
+    ndcg10, recall10, recall50, mrr10 = (float(m) for m in np.mean(np.asarray(per), axis=0))
+    return Scores(len(queries), ndcg10, recall10, recall50, mrr10, mean_interval([p[0] for p in per]))
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from evaluation.metrics import (
     choose_floor,
     distinct_at_k,
     floor_separation,
+    mean_interval,
     mrr_at_k,
     ndcg_at_k,
     precision_at_k,
@@ -62,6 +63,18 @@ def test_floor_separation_and_the_floor_that_keeps_most_relevant_scores():
     assert floor_separation(relevant, unjudged, 0.4) == (pytest.approx(0.75), pytest.approx(2 / 3))
     assert choose_floor(relevant, keep=0.75) == pytest.approx(0.4)
     assert choose_floor(relevant, keep=1.0) == pytest.approx(0.2)
+
+
+def test_mean_interval_brackets_the_mean_and_narrows_with_more_queries():
+    few = [0.0, 1.0, 0.5, 0.9, 0.2, 0.7]
+    low, high = mean_interval(few)
+    assert low < sum(few) / len(few) < high
+    assert low >= 0.0 and high <= 1.0
+    many_low, many_high = mean_interval(few * 10)  # the same spread, ten times the queries
+    assert many_high - many_low < (high - low) / 2
+    assert mean_interval(few) == (low, high)  # seeded: a rerun reports the same interval
+    assert mean_interval([0.4, 0.4, 0.4]) == (pytest.approx(0.4), pytest.approx(0.4))
+    assert mean_interval([]) == (0.0, 0.0)
 
 
 def _write_jsonl(path, rows):
@@ -185,7 +198,11 @@ def test_eval_command_writes_a_table_on_a_tiny_index(built_index, tmp_path, caps
     assert unmet_rows["judged: search (English)"]["n"] == 2
     for by_mode in groups.values():
         for scores in by_mode.values():
-            assert 0.0 <= scores["ndcg10"] <= 1.0
+            low, high = scores["ndcg10_interval"]
+            assert 0.0 <= low <= scores["ndcg10"] <= high <= 1.0
+    fr = report["languages"]["fr"]
+    assert fr["ndcg10_interval"] == [fr["ndcg10"], fr["ndcg10"]]  # one query: nothing to resample
+    assert f"| fr | 1 | {fr['ndcg10']:.3f} | {fr['ndcg10']:.3f}-{fr['ndcg10']:.3f} |" in table
 
 
 @pytest.mark.parametrize(
