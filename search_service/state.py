@@ -60,7 +60,7 @@ def _vocabulary(settings: Settings, encoders: list[TextEncoder]) -> Vocabulary |
 @functools.lru_cache(maxsize=2)
 def _loaded(folder: Path, encoder: str, model_id: str, listing_stamp: tuple[int, int]) -> Vocabulary:
     """Checked and mapped once per version of the listing (a new vocabulary replaces it), not again at every
-    index swap: an admin edit's reload would otherwise hash 80 MB."""
+    index swap: an admin edit's reload would otherwise hash 130 MB."""
     return load_vocabulary(folder, encoder, model_id)
 
 

@@ -70,7 +70,7 @@ class IndexingSettings(BaseSettings):
         description="common words per language e5 embeds at build time to tell its language apart (0: off)",
     )
     foreign_vocabulary_words: int = Field(
-        3000,
+        5000,
         ge=0,
         le=20_000,
         description="common words per language (all but English) `indexer vocabulary` embeds with e5 once per "
