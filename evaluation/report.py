@@ -37,6 +37,30 @@ def _grid(title: str, table: dict[str, dict[str, Scores]], default: str | None) 
     return lines
 
 
+def _differences(report: Report) -> list[str]:
+    """Each variant against the default on the same queries; bold where the interval leaves out 0."""
+    if not report.differences:
+        return []
+    columns = [
+        g for g in ("search (English)", "pasted", "multilingual") if any(g in r for r in report.differences.values())
+    ]
+    lines = [
+        "",
+        "## Variants against the default (hybrid nDCG@10 difference, paired 95% bootstrap interval; bold: 0 left out)",
+        "",
+        "| variant | " + " | ".join(columns) + " |",
+        "|---|" + "---:|" * len(columns),
+    ]
+    for name, row in report.differences.items():
+        cells = []
+        for c in columns:
+            d = row.get(c)
+            text = "–" if d is None else f"{d.mean:+.3f} ({d.low:+.3f} to {d.high:+.3f})"
+            cells.append(f"**{text}**" if d is not None and (d.low > 0 or d.high < 0) else text)
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def render_markdown(report: Report) -> str:
     cfg = report.config
     default_fusion = fusion_label(cfg.fusion, cfg.keyword_weight)
@@ -67,6 +91,7 @@ def render_markdown(report: Report) -> str:
     ]
     lines += [_row(lang, s) for lang, s in report.languages.items()]
     lines += _grid("Fusion", report.fusion, default_fusion)
+    lines += _differences(report)
     lines += _grid("Encoders", report.encoder_sets, "+".join(report.encoders))
     lines += [
         "",

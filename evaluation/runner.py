@@ -136,6 +136,23 @@ def score(runs: Mapping[str, Sequence[str]], queries: Sequence[EvalQuery]) -> Sc
 
 
 @dataclass(frozen=True)
+class Difference:
+    mean: float  # variant minus default, nDCG@10, over the same queries
+    low: float  # 95% bootstrap interval of that mean
+    high: float
+
+
+def difference(
+    variant: Mapping[str, Sequence[str]], default: Mapping[str, Sequence[str]], queries: Sequence[EvalQuery]
+) -> Difference:
+    """Paired over the same queries, so each query's own difficulty cancels out: a knob whose interval holds 0
+    has not shown it earns its place."""
+    deltas = [ndcg_at_k(variant[q.id], q.judgments, 10) - ndcg_at_k(default[q.id], q.judgments, 10) for q in queries]
+    low, high = mean_interval(deltas)
+    return Difference(float(np.mean(deltas)) if deltas else 0.0, low, high)
+
+
+@dataclass(frozen=True)
 class RelatedScores:
     n: int
     precision5: float
@@ -183,6 +200,7 @@ class Report:
     related: dict[str, RelatedScores]
     floors: dict[str, float] = field(default_factory=dict)  # encoder -> floor keeping 95% of judged relevant
     unmet: dict[str, UnmetShare] = field(default_factory=dict)  # judged / off-topic group -> reported unmet
+    differences: dict[str, dict[str, Difference]] = field(default_factory=dict)  # fusion variant -> group -> vs default
 
     @property
     def headline(self) -> dict[str, float | None]:
@@ -251,22 +269,26 @@ def evaluate(
         languages["en (their sources)"] = score(runs["hybrid"], [q for q in queries if q.id in sources])
 
     say("fusion")
-    fusion = {}
+    fusion: dict[str, dict[str, Scores]] = {}
+    differences: dict[str, dict[str, Difference]] = {}
+    default = fusion_label(config.fusion, config.keyword_weight)
+
+    def add_variant(label: str, variant_runs: Mapping[str, Sequence[str]]) -> None:
+        fusion[label] = group_scores(variant_runs, main_groups)
+        if label != default:
+            differences[label] = {g: difference(variant_runs, runs["hybrid"], groups[g]) for g in fusion[label]}
+
     for method, weight in FUSIONS:
         cfg = dataclasses.replace(config, fusion=method, keyword_weight=weight)  # type: ignore[arg-type]
-        fusion[fusion_label(method, weight)] = group_scores(
-            run_queries(engine_for(index, cfg), queries, "hybrid"), main_groups
-        )
+        add_variant(fusion_label(method, weight), run_queries(engine_for(index, cfg), queries, "hybrid"))
 
-    default = fusion_label(config.fusion, config.keyword_weight)
     for label, topic_weight, place_weight in SIGNAL_VARIANTS:
         cfg = dataclasses.replace(
             config,
             topic_weight=config.topic_weight if topic_weight is None else topic_weight,
             place_weight=config.place_weight if place_weight is None else place_weight,
         )
-        runs_of_variant = run_queries(engine_for(index, cfg), queries, "hybrid")
-        fusion[f"{default}, {label}"] = group_scores(runs_of_variant, main_groups)
+        add_variant(f"{default}, {label}", run_queries(engine_for(index, cfg), queries, "hybrid"))
 
     say("encoders")
     names = list(index.dense)
@@ -322,7 +344,9 @@ def evaluate(
         texts = [q.query for q in off_topic if (q.lang == "en") == wanted]
         if texts:
             unmet[f"off-topic: {label}"] = unmet_share(engine, texts)
-    return Report(split, config, names, by_group, languages, fusion, encoder_sets, related_scores, floors, unmet)
+    return Report(
+        split, config, names, by_group, languages, fusion, encoder_sets, related_scores, floors, unmet, differences
+    )
 
 
 def as_json(report: Report) -> dict[str, Any]:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from evaluation.dataset import load_off_topic, load_queries
+from evaluation.dataset import EvalQuery, load_off_topic, load_queries
 from evaluation.metrics import (
     choose_floor,
     distinct_at_k,
@@ -17,6 +17,7 @@ from evaluation.metrics import (
     precision_at_k,
     recall_at_k,
 )
+from evaluation.runner import difference
 from indexer import cli
 from settings import Settings
 
@@ -75,6 +76,19 @@ def test_mean_interval_brackets_the_mean_and_narrows_with_more_queries():
     assert mean_interval(few) == (low, high)  # seeded: a rerun reports the same interval
     assert mean_interval([0.4, 0.4, 0.4]) == (pytest.approx(0.4), pytest.approx(0.4))
     assert mean_interval([]) == (0.0, 0.0)
+
+
+def test_difference_is_paired_over_the_same_queries():
+    queries = [
+        EvalQuery("a1", "dev", "keyword", "search", "x", {"a": 2}),
+        EvalQuery("a2", "dev", "keyword", "search", "y", {"b": 2}),
+    ]
+    default = {"a1": ["a"], "a2": ["z"]}  # 1.0 and 0.0
+    same = difference(default, default, queries)
+    assert (same.mean, same.low, same.high) == (0.0, 0.0, 0.0)
+    better = difference({"a1": ["a"], "a2": ["b"]}, default, queries)  # the second query gains 1.0
+    assert better.mean == pytest.approx(0.5)
+    assert better.low <= better.mean <= better.high
 
 
 def _write_jsonl(path, rows):
@@ -200,6 +214,14 @@ def test_eval_command_writes_a_table_on_a_tiny_index(built_index, tmp_path, caps
         for scores in by_mode.values():
             low, high = scores["ndcg10_interval"]
             assert 0.0 <= low <= scores["ndcg10"] <= high <= 1.0
+    assert "## Variants against the default" in table
+    default_label = f"zscore kw={Settings().keyword_weight:g}"
+    assert default_label in report["fusion"]
+    assert default_label not in report["differences"]  # the default is what the others are measured against
+    assert set(report["differences"]) == set(report["fusion"]) - {default_label}
+    for by_group in report["differences"].values():
+        for d in by_group.values():
+            assert d["low"] <= d["mean"] <= d["high"]
     fr = report["languages"]["fr"]
     assert fr["ndcg10_interval"] == [fr["ndcg10"], fr["ndcg10"]]  # one query: nothing to resample
     assert f"| fr | 1 | {fr['ndcg10']:.3f} | {fr['ndcg10']:.3f}-{fr['ndcg10']:.3f} |" in table
