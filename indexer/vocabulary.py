@@ -72,9 +72,10 @@ def vectors_name(encoder: str, sha256: str) -> str:
     return f"{encoder}-{sha256[:16]}.npy"
 
 
-def load_vocabulary(folder: Path, encoder: str, model_id: str, source: dict[str, object] | None = None) -> Vocabulary:
+def load_vocabulary(folder: Path, encoder: str, model_id: str) -> Vocabulary:
     """The encoder's vocabulary, checked: made by this model, vectors matching their recorded sha256, one unit
-    vector per word, and (when `source` is given) words from that source. Raises VocabularyError otherwise.
+    vector per word. Raises VocabularyError otherwise. (Whether its words are the settings' is the caller's
+    question: vocabulary_build compares `source`.)
     Unit norms are checked when it is written, not here: the sha256 covers them, and reading every row would
     bring the whole file into memory."""
     listing_path = listing_file(folder, encoder)
@@ -93,8 +94,6 @@ def load_vocabulary(folder: Path, encoder: str, model_id: str, source: dict[str,
         raise VocabularyError(f"{listing_path} is unreadable ({type(err).__name__}: {err})") from None
     if listing.get("model_id") != model_id:
         raise VocabularyError(f"{listing_path} was made by {listing.get('model_id')!r}, not {model_id!r}")
-    if source is not None and listing.get("words_from") != source:
-        raise VocabularyError(f"{listing_path} holds words from {listing.get('words_from')}, not {source}")
     if not isinstance(listed, list) or vectors.dtype != np.float32 or vectors.shape[:1] != (len(listed),):
         raise VocabularyError(f"{listing_path} and its vectors do not pair one float32 vector with each word")
     return Vocabulary(model_id, {w: i for i, w in enumerate(listed)}, vectors, listing.get("words_from"))

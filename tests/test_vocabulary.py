@@ -10,7 +10,7 @@ from indexer.index import Index
 from indexer.languages import LANGUAGES, sample_words
 from indexer.progress import Silent
 from indexer.vocabulary import VocabularyError, listing_file, load_vocabulary, vocabulary_words, words_source
-from indexer.vocabulary_build import build_vocabulary
+from indexer.vocabulary_build import build_vocabulary, up_to_date
 from ranking import RankingConfig, SearchEngine
 from search_service.state import load_engine
 
@@ -35,14 +35,15 @@ def test_a_build_stores_what_the_encoder_gives_and_a_second_one_embeds_nothing(s
     first = build_vocabulary(settings, encoders, Silent())
     words = vocabulary_words(2)
     assert (first.words, first.embedded) == (len(words), len(words))
-    vocabulary = load_vocabulary(settings.vocabulary_dir, "e5", e5.model_id, words_source(2))
+    vocabulary = load_vocabulary(settings.vocabulary_dir, "e5", e5.model_id)
+    assert vocabulary.source == words_source(2)
     assert list(vocabulary.row) == words
     assert np.allclose(vocabulary.vectors[[vocabulary.row[w] for w in words[:4]]], e5.encode_queries(words[:4]))
     assert build_vocabulary(settings, encoders, Silent()).embedded == 0
 
-    with pytest.raises(VocabularyError, match="holds words from"):
-        load_vocabulary(settings.vocabulary_dir, "e5", e5.model_id, words_source(3))
     more = settings.model_copy(update={"foreign_vocabulary_words": 3})
+    assert up_to_date(settings, {"e5": e5.model_id}) is not None  # the same words: current
+    assert up_to_date(more, {"e5": e5.model_id}) is None  # words from another count: not current
     grown = build_vocabulary(more, encoders, Silent())
     assert grown.embedded == len(set(vocabulary_words(3)) - set(words))  # the earlier words are kept
     assert len(list(settings.vocabulary_dir.glob("e5-*.npy"))) == 1  # the earlier vectors file is gone
