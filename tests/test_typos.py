@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from ranking.typos import MAX_CORRECTIONS, TypoCorrector
+from ranking.typos import MAX_CORRECTIONS, TypoCorrector, hyphenated_spellings
 
 VOCABULARY = {
     "intercultural": 40,
@@ -58,6 +58,22 @@ def test_at_most_a_few_words_of_a_query_are_corrected(corrector):
     text, corrections = corrector.correct("intercultral mediaton campain participatry budjet")
     assert len(corrections) == MAX_CORRECTIONS
     assert text.endswith("budjet")
+
+
+CORPUS_TEXTS = ["COVID-19 support for migrant families", "An anti-rumour network", "for 4-6 year olds", "well-being"]
+
+
+def test_a_word_the_corpus_writes_with_a_hyphen_gets_the_corpus_spelling():
+    vocabulary = {**VOCABULARY, "wellbeing": 2}  # the corpus writes it both ways: then the joined form is a word
+    spellings = hyphenated_spellings(CORPUS_TEXTS, vocabulary)
+    corrector = TypoCorrector(vocabulary, spellings)
+    assert corrector.correct("covid19 migrant comunities")[0].startswith("covid-19 migrant")
+    assert corrector.correct("Antirumour campain") == (
+        "anti-rumour campaign",
+        [("Antirumour", "anti-rumour"), ("campain", "campaign")],
+    )
+    for untouched in ("46 families", "wellbeing", "PGAM1 expression"):
+        assert corrector.correct(untouched) == (untouched, [])
 
 
 def test_pasted_paragraphs_are_never_corrected(corrector):
