@@ -6,10 +6,9 @@ place: below a normalised probability of 0.5 the guess is "und" rather than a co
 Council of Europe's member states and their larger migrant communities.
 """
 
-import threading
+from ranking.lexicon import NGRAM_MIN_PROBABILITY, NgramIdentifier
 
 UNDETERMINED = "und"
-MIN_PROBABILITY = 0.5
 LANGUAGES = [
     "ar",
     "bg",
@@ -59,18 +58,10 @@ class LanguageGuesser:
     """Loads the model on first use (about a second), so a service that never records never pays for it."""
 
     def __init__(self) -> None:
-        self._identifier = None
-        self._lock = threading.Lock()
+        self._identifier = NgramIdentifier(LANGUAGES)
 
     def guess(self, text: str) -> str:
         if not any(ch.isalpha() for ch in text):
             return UNDETERMINED
-        with self._lock:
-            if self._identifier is None:
-                from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-                identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-                identifier.set_languages(LANGUAGES)
-                self._identifier = identifier
-            language, probability = self._identifier.classify(text)  # type: ignore[attr-defined]
-        return str(language) if probability >= MIN_PROBABILITY else UNDETERMINED
+        language, probability = self._identifier.classify(text)
+        return language if probability >= NGRAM_MIN_PROBABILITY else UNDETERMINED

@@ -37,6 +37,18 @@ def test_no_known_word_no_guess():
     assert guess_language("") is None
 
 
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [("Einbürgerungskampagne", "de"), ("interkulturell medlingstjänst", "sv"), ("Roma-bemiddelaars", "nl")],
+)
+def test_compounds_in_no_word_list_are_placed_by_their_letters(text, language):
+    assert guess_language(text, CORPUS_WORDS) == language
+
+
+def test_a_name_the_letters_cannot_place_stays_unguessed():
+    assert guess_language("Mondinsieme", CORPUS_WORDS) is None
+
+
 def test_real_words_in_any_language():
     assert all(is_real_word(w) for w in ("halal", "Doctor", "rumeurs", "Flüchtlinge"))
     assert not any(is_real_word(w) for w in ("intercultral", "mediaton", "pgam"))
