@@ -29,13 +29,14 @@ from indexer.schema import Practice
 
 _WORD = re.compile(r"(?u)\b\w\w+\b")  # the same token pattern bm25s splits on
 _STOP = frozenset(STOPWORDS_EN)
+_STEMMER = "english"  # Snowball's
 
 
 def tokenizer_parameters() -> dict[str, str]:
     """What decides the index's tokens: an upgrade or code change in any of them makes a build stale."""
     return {
         "bm25s": importlib.metadata.version("bm25s"),
-        "stemmer": f"snowball english, PyStemmer {importlib.metadata.version('PyStemmer')}",
+        "stemmer": f"snowball {_STEMMER}, PyStemmer {importlib.metadata.version('PyStemmer')}",
         "stop_words_sha256": hashlib.sha256("\n".join(sorted(_STOP)).encode("utf-8")).hexdigest(),
     }
 
@@ -53,7 +54,7 @@ class KeywordIndex:
         self.body = body
         self.vocabulary = vocabulary
         self.title_weight = title_weight
-        self._stemmer = Stemmer.Stemmer("english")
+        self._stemmer = Stemmer.Stemmer(_STEMMER)
         self._lock = threading.Lock()  # PyStemmer objects are not thread-safe; the service is threaded
         self._word_stems: dict[str, tuple[str, ...]] = {}
 
@@ -105,7 +106,7 @@ class KeywordIndex:
     def build(cls, practices: list[Practice], title_weight: float) -> "KeywordIndex":
         if not practices:
             raise ValueError("cannot build a keyword index over no practices")
-        stemmer = Stemmer.Stemmer("english")
+        stemmer = Stemmer.Stemmer(_STEMMER)
 
         def index(texts: list[str]) -> bm25s.BM25:
             retriever = bm25s.BM25()

@@ -32,7 +32,7 @@ from ranking.results import Hit, Mode, Page, Pool
 from ranking.snippets import Snippet, make_snippet
 from ranking.suggest import Suggester, Suggestion
 from ranking.topic_signal import TopicSignal
-from ranking.typos import TypoCorrector, hyphenated_spellings
+from ranking.typos import TypoCorrector
 from ranking.word_bridge import WordBridge
 
 NEAREST_WHEN_NONE = 3  # results shown, flagged, when nothing is a close match
@@ -80,9 +80,7 @@ class SearchEngine:
         keyword = index.keyword
         self._stem = keyword.tokenize
         self._passage_stems: dict[int, frozenset[str]] = {}
-        self._typos = TypoCorrector(
-            keyword.vocabulary, hyphenated_spellings((practice_text(p) for p in self.practices), keyword.vocabulary)
-        )
+        self._typos = TypoCorrector(keyword.vocabulary, (practice_text(p) for p in self.practices))
         # Words of at least 3 practices: English (the corpus is), unlike the odd foreign title's.
         self._english = frozenset(w for w, n in keyword.vocabulary.items() if n >= ENGLISH_MIN_PRACTICES)
         warm_up()

@@ -69,6 +69,7 @@ class NgramIdentifier:
 
 
 _NGRAM_CODES = {"nb": "no"}  # py3langid's name for Norwegian
+_FROM_NGRAM_CODES = {code: lang for lang, code in _NGRAM_CODES.items()}
 _NGRAMS = NgramIdentifier([_NGRAM_CODES.get(lang, lang) for lang in LANGUAGES])
 
 
@@ -114,4 +115,4 @@ def _by_letters(text: str) -> str | None:
     language, probability = _NGRAMS.classify(text)
     if probability < NGRAM_MIN_PROBABILITY:
         return None
-    return next((lang for lang, code in _NGRAM_CODES.items() if code == language), language)
+    return _FROM_NGRAM_CODES.get(language, language)

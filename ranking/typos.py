@@ -19,6 +19,7 @@ from symspellpy import SymSpell, Verbosity
 from ranking.lexicon import is_real_word
 
 TOKEN = re.compile(r"\w+(?:['’-]\w+)*")  # whole tokens: "PGAM1" and "anti-rumour" are never cut into words
+_JOINERS = re.compile(r"['’-]")
 
 MAX_CORRECTIONS = 4
 MAX_WORDS = 30  # longer texts are passages, not typed queries
@@ -29,23 +30,26 @@ def _distance(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
-def hyphenated_spellings(texts: Iterable[str], vocabulary: dict[str, int]) -> dict[str, str]:
+def _hyphenated_spellings(texts: Iterable[str], vocabulary: dict[str, int]) -> dict[str, str]:
     """Joined form -> the corpus's hyphenated word ("covid19" -> "covid-19"), where the joined form is no corpus
     word itself and has a letter (so "46" never becomes "4-6")."""
     spellings: dict[str, str] = {}
     for text in texts:
         for match in TOKEN.finditer(text.lower()):
             word = match.group(0)
-            joined = re.sub(r"['’-]", "", word)
+            joined = _JOINERS.sub("", word)
             if joined != word and joined not in vocabulary and not joined.isdigit() and len(joined) >= MIN_LENGTH:
                 spellings.setdefault(joined, word)
     return spellings
 
 
 class TypoCorrector:
-    def __init__(self, vocabulary: dict[str, int], hyphenated: dict[str, str] | None = None):
+    """`vocabulary`: the corpus's words and their practice counts; `texts`: the corpus's texts, read once for the
+    words it writes with a hyphen."""
+
+    def __init__(self, vocabulary: dict[str, int], texts: Iterable[str] = ()):
         self._vocabulary = vocabulary
-        self._hyphenated = hyphenated or {}
+        self._hyphenated = _hyphenated_spellings(texts, vocabulary)
         self._spell = SymSpell(max_dictionary_edit_distance=2, prefix_length=7)
         for word, count in vocabulary.items():
             if len(word) >= MIN_LENGTH - 1 and word.isalpha():
