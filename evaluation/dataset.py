@@ -1,8 +1,10 @@
 """The evaluation set on disk (data/eval/): judged queries, their translations, related-practice judgments,
 and queries the collection has nothing for (unmet.jsonl: what the unmet-query report should catch).
 
-A translation (translations.jsonl) inherits its source query's split, kind, endpoint and judgments,
-so it is judged exactly as its source and never leaks across halves.
+A translation (translations.jsonl) inherits its source query's split, kind, endpoint, judgments and
+author, so it is judged exactly as its source and never leaks across halves. Each English query names
+its author (1-5, data/eval/README.md): a default that suits one author's phrasing is not a default
+that suits users, so the report scores each author apart.
 """
 
 import json
@@ -25,6 +27,7 @@ class EvalQuery:
     judgments: dict[str, int]
     lang: str = "en"
     source: str | None = None  # the English query a translation renders
+    author: int = 1  # who wrote (and judged) the English query
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,7 @@ def load_queries(path: Path, split: Split = "all", translations: Path | None = N
             r.get("endpoint", "search"),
             r["query"],
             {k: int(v) for k, v in r["judgments"].items()},
+            author=int(r.get("author", 1)),
         ),
     )
     by_id = {q.id: q for q in english}
@@ -83,7 +87,9 @@ def load_queries(path: Path, split: Split = "all", translations: Path | None = N
         src = by_id.get(t["source"])
         if src is None:
             raise ValueError(f"source {t['source']!r} is not a query of {path}")
-        return EvalQuery(t["id"], src.split, src.kind, src.endpoint, t["query"], src.judgments, t["lang"], src.id)
+        return EvalQuery(
+            t["id"], src.split, src.kind, src.endpoint, t["query"], src.judgments, t["lang"], src.id, src.author
+        )
 
     out = [q for q in english if _in_split(q.split, split)]
     if translations is not None and translations.exists():

@@ -193,7 +193,7 @@ class Report:
     split: str
     config: RankingConfig
     encoders: list[str]
-    groups: dict[str, dict[str, Scores]]  # "search (English)", "pasted", "multilingual", kinds -> mode -> scores
+    groups: dict[str, dict[str, Scores]]  # main groups, kinds and authors -> mode -> scores
     languages: dict[str, Scores]  # language -> hybrid scores of the translations (and "en" of their sources)
     fusion: dict[str, dict[str, Scores]]  # "zscore kw=2" -> group -> hybrid scores
     encoder_sets: dict[str, dict[str, Scores]]  # "minilm" / "e5" / "minilm+e5" -> group -> hybrid scores
@@ -228,6 +228,9 @@ def _groups(queries: Sequence[EvalQuery]) -> dict[str, list[EvalQuery]]:
     }
     for kind in sorted({q.kind for q in english}):
         groups[f"kind: {kind}"] = [q for q in english if q.kind == kind]
+    for author in sorted({q.author for q in queries}):
+        groups[f"author {author}: search (English)"] = [q for q in groups["search (English)"] if q.author == author]
+        groups[f"author {author}: multilingual"] = [q for q in groups["multilingual"] if q.author == author]
     return groups
 
 

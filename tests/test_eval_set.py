@@ -26,6 +26,8 @@ TRANSLATION_BATCH_STARTS = ["t001", "t091", "t175", "t193", "t241", "t265", "t29
 # changes form ("BINAM Montréal") and misspellings typed with typos of the same kind in the target language.
 FIRST_WITH_NAMES = TRANSLATION_BATCH_STARTS[3]
 NAME_KINDS = {"name", "misspelling"}
+# Who wrote and judged each batch of queries (data/eval/README.md): the first id of each author's queries.
+AUTHOR_STARTS = {1: 1, 2: 206, 3: 236, 4: 266, 5: 296}
 
 
 def _load_jsonl(path):
@@ -95,12 +97,22 @@ def test_query_texts_unique(queries):
 
 def test_query_fields(queries):
     for q in queries:
-        assert set(q) >= {"id", "split", "kind", "endpoint", "query", "judgments"}, q["id"]
+        assert set(q) >= {"id", "split", "kind", "endpoint", "query", "author", "judgments"}, q["id"]
         assert q["split"] in SPLITS, q["id"]
         assert q["kind"] in KINDS, q["id"]
         assert q["endpoint"] in ENDPOINTS, q["id"]
         assert isinstance(q["query"], str) and q["query"].strip(), q["id"]
         assert isinstance(q["judgments"], dict) and q["judgments"], q["id"]
+
+
+def test_each_query_names_its_author_batch(queries):
+    starts = sorted(AUTHOR_STARTS.items(), key=lambda a: a[1])
+    for q in queries:
+        number = int(q["id"][1:])
+        expected = max(author for author, start in starts if number >= start)
+        assert q["author"] == expected, (q["id"], q["author"])
+    for author in AUTHOR_STARTS:  # every author is measured on both halves
+        assert {q["split"] for q in queries if q["author"] == author} == SPLITS, author
 
 
 def test_paragraph_queries_use_similar(queries):

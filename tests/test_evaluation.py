@@ -118,6 +118,7 @@ def test_eval_command_writes_a_table_on_a_tiny_index(built_index, tmp_path, caps
                 "kind": "keyword",
                 "endpoint": "search",
                 "query": "discrimination complaints",
+                "author": 2,
                 "judgments": {mediation: 2, "reaching-a-point-from-which-to-take-action-in-oslo-oslo": 1},
             },
             {
@@ -201,6 +202,9 @@ def test_eval_command_writes_a_table_on_a_tiny_index(built_index, tmp_path, caps
         "multilingual": 1,
     }  # t4 is in the test half
     assert set(groups["search (English)"]) == {"keyword", "semantic", "hybrid"}
+    authors = {g: groups[g]["hybrid"]["n"] for g in groups if g.startswith("author ")}
+    # t1 names no author (the first); the French t001 is its source t2's, the second author's
+    assert authors == {"author 1: search (English)": 1, "author 2: search (English)": 1, "author 2: multilingual": 1}
     assert groups["kind: name"]["keyword"]["mrr10"] == 1.0  # the exact name is found first
     assert set(report["languages"]) == {"fr", "en (their sources)"}
     assert set(report["encoder_sets"]) >= {"minilm", "e5", "minilm+e5"}
