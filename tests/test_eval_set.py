@@ -21,7 +21,7 @@ ENDPOINTS = {"search", "similar"}
 GRADES = {1, 2}
 TRANSLATION_LANGS = {"fr", "es", "it", "de", "pt", "pl", "el", "uk", "nl", "ca", "sv"}
 # Translations are appended in batches; within a batch, ids are grouped by language.
-TRANSLATION_BATCH_STARTS = ["t001", "t091", "t175", "t193", "t241", "t265", "t297"]
+TRANSLATION_BATCH_STARTS = ["t001", "t091", "t175", "t193", "t241", "t265", "t297", "t373"]
 # Names and misspellings were left out of the first four sets; the fifth translates the names whose place
 # changes form ("BINAM Montréal") and misspellings typed with typos of the same kind in the target language.
 FIRST_WITH_NAMES = TRANSLATION_BATCH_STARTS[3]
