@@ -1,4 +1,5 @@
-"""Country names and ISO 3166-1 alpha-2 codes, on top of pycountry's ISO tables and their translations."""
+"""Country names and ISO 3166-1 alpha-2 codes, on top of pycountry's ISO tables and their translations, and the
+everyday names of Unicode CLDR (Babel)."""
 
 import functools
 import gettext
@@ -6,6 +7,7 @@ import re
 from pathlib import Path
 
 import pycountry
+from babel import Locale, UnknownLocaleError
 
 # Everyday English names that ISO spells differently; pycountry resolves the rest.
 _ALIASES = {
@@ -94,12 +96,23 @@ def _locales() -> tuple[str, ...]:
 
 
 @functools.cache
+def everyday_name(code: str, language: str) -> str | None:
+    """The name people use for the country in `language`, from the Unicode CLDR tables that Babel ships:
+    ISO's translations are formal and miss some ("Storbritannien" in Swedish, "Russland" in German, where ISO
+    gives "Förenade kungariket" and "Russische Föderation"). None where CLDR has no such language or country."""
+    try:
+        return Locale.parse(language).territories.get(code.upper())
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+@functools.cache
 def translated_names(code: str, language: str) -> frozenset[str]:
-    """The country's names in `language` (an ISO 639-1 code), from the ISO 3166 translations that pycountry
-    ships, every regional variant included (pt and pt_BR); empty for a language it has none for."""
+    """The country's names in `language` (an ISO 639-1 code): the ISO 3166 translations that pycountry ships,
+    every regional variant included (pt and pt_BR), and CLDR's everyday name; empty for a language neither has."""
     sources = _iso_names(code)
     if not sources or not language.isalpha():
         return frozenset()
     locales = [loc for loc in _locales() if loc.split("_")[0] == language]
-    names = {_translations(loc).gettext(s) for loc in locales for s in sources}
-    return frozenset(n for n in names if "," not in n) - sources
+    names = {_translations(loc).gettext(s) for loc in locales for s in sources} | {everyday_name(code, language)}
+    return frozenset(n for n in names if n and "," not in n) - sources

@@ -6,8 +6,9 @@ BM25 or the encoders see, and e5 does not link "Κύπρος" to Limassol. The e
 `place_weight` deviations to the practices in a named country or city (ranking/engine.py); on the
 dev half typed, translated and place queries all gain (bench/results/eval-dev.md).
 
-- Country names are pycountry's ISO 3166 names and their translations in 160-odd locales
-  (indexer/countries.py): English names always, the query's own language's too.
+- Country names are pycountry's ISO 3166 names and their translations in 160-odd locales, and the
+  everyday name CLDR gives in each language ("Storbritannien", "Russland"; indexer/countries.py): English
+  names always, the query's own language's too.
 - Names match whole words, so "German", "Greek" or "Roma" name no country, nor "français",
   "español" or "italiano" (the language a course teaches) France, Spain or Italy. In languages
   that decline nouns (DECLINING), a word also matches a name whose all but its last two letters
@@ -16,7 +17,9 @@ dev half typed, translated and place queries all gain (bench/results/eval-dev.md
 - Cities are the corpus's own list per practice ("Lublin, Krakow and Wrocław" is three), and the other
   spellings GeoNames gives each of them (indexer/exonyms.py): "Lisboa", "Lisbonne", "Лісабон" name Lisbon,
   "Barcelone" Barcelona, "Torino" Turin. A query in another script names them too where its letters
-  transliterate to a name (anyascii): "Осло" and "Όσλο" Oslo, "Берлін" Berlin, "у Сабаделі" Sabadell.
+  transliterate to a name (anyascii): "Осло" and "Όσλο" Oslo, "Берлін" Berlin, "у Сабаделі" Sabadell;
+  and where they transliterate like one of the city's other spellings ("Λισαβόνα", GeoNames' "Λισαβώνα").
+  A hyphen may join or part a name's words: "Mont-real" (Catalan) names Montreal.
   An other spelling that is also a common word somewhere ("Landen", Dutch for countries, is London's in
   Dutch; "Turen" Swedish for the trip) names its city only when typed with a capital.
 - An English demonym names its country only right before a word for a place ("Italian cities", "Polish
@@ -116,6 +119,10 @@ def _by_first_letters(names: Iterable[Name]) -> dict[str, list[Name]]:
     return table
 
 
+def _transliterated(text: str) -> Name:
+    return words(anyascii(text).replace("'", ""), strip_accents=True)  # "Більбао" -> Bil'bao -> ("bilbao",)
+
+
 def _is_common_word(name: str) -> bool:
     return max(frequencies(fold(name)), default=0.0) >= COMMON_ZIPF
 
@@ -134,11 +141,11 @@ class PlaceMatcher:
                 if name := words(city, strip_accents=True):
                     rows_of_city.setdefault(name, []).append(row)
                 for other in {o for code in practice.all_country_codes for o in spelled[(city, code)]}:
-                    name = words(other, strip_accents=True)
-                    if not _is_common_word(other):
-                        rows_of_city.setdefault(name, []).append(row)
-                    elif len(name) == 1:
-                        rows_if_capital.setdefault(name, []).append(row)
+                    for name in {words(other, strip_accents=True), _transliterated(other)}:
+                        if not _is_common_word(other):
+                            rows_of_city.setdefault(name, []).append(row)
+                        elif len(name) == 1:
+                            rows_if_capital.setdefault(name, []).append(row)
         self._country_rows = {code: np.asarray(rows, dtype=np.int64) for code, rows in rows_in.items()}
         self._city_rows = {name: np.unique(rows) for name, rows in rows_of_city.items()}
         self._capital_rows = {name: np.unique(rows) for name, rows in rows_if_capital.items()}
@@ -185,8 +192,7 @@ class PlaceMatcher:
             codes |= {c for name, cs in local if _contains(plain, name, declined, origin_too=False) for c in cs}
         for code in codes:
             out[self._country_rows[code]] = 1.0
-        transliterated = words(anyascii(text).replace("'", ""), strip_accents=True)  # "Більбао" -> Bil'bao
-        spellings = [folded] if transliterated == folded else [folded, transliterated]
+        spellings = {folded, _transliterated(text), words(text.replace("-", ""), strip_accents=True)}
         for name in {n for spelling in spellings for n in _cities_at(spelling, self._cities, declined)}:
             out[self._city_rows[name]] = 1.0
         capitalised = tuple(fold(w) for w in WORD.findall(text) if w[:1].isupper())

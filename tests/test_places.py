@@ -52,6 +52,8 @@ def test_a_demonym_names_its_country_only_before_a_word_for_a_place(places):
         ("mujeres migrantes España", "es", "ES"),
         ("dialog międzyreligijny w Hiszpanii", "pl", "ES"),
         ("Flüchtlinge Deutschland", "de", "DE"),
+        ("Storbritannien flyktingar välkomna", "sv", "GB"),  # CLDR's everyday name; ISO's is "Förenade kungariket"
+        ("Integration Russland", "de", "RU"),  # ISO's: "Russische Föderation"
     ],
 )
 def test_a_country_named_in_the_query_language_inflected_or_not(places, text, language, code):
@@ -130,10 +132,12 @@ def test_city_names_split_joined_names_and_keep_the_corpus_list():
     assert set(city_names(by_city["Lublin, Krakow and Wrocław"])) == {"Lublin", "Krakow", "Wrocław"}
 
 
-def test_country_names_come_from_the_iso_tables_and_their_translations():
+def test_country_names_come_from_the_iso_tables_their_translations_and_cldr():
     assert {"Spain", "Kingdom of Spain"} <= english_names("ES")
     assert {"uk", "England"} & english_names("GB") and "Korea, Republic of" not in english_names("KR")
     assert "Іспанія" in translated_names("ES", "uk") and "Espanha" in translated_names("ES", "pt")
+    assert {"Storbritannien", "Förenade kungariket"} <= translated_names("GB", "sv")
+    assert "Νότια Κορέα" in translated_names("KR", "el")  # ISO's Greek name has a comma, so only CLDR's is left
     assert translated_names("ES", "xx") == set() and translated_names("ZZ", "uk") == set()
 
 
@@ -146,6 +150,9 @@ def test_country_names_come_from_the_iso_tables_and_their_translations():
         ("migranci w Lizbonie", "pl", "Lisbon"),  # locative of Lizbona
         ("mediazione interculturale Torino", "it", "Turin"),
         ("Ginevra richiedenti asilo", "it", "Geneva"),
+        ("Mont-real feina per a nouvinguts", "ca", "Montreal"),  # GeoNames' "Mont-real": a hyphen parts the words
+        ("Mondinsieme Реджо-Емілія", "uk", "Reggio Emilia"),
+        ("Pontes Ubuntu Λισαβόνα", "el", "Lisbon"),  # spelt with omicron; GeoNames' Λισαβώνα has omega
     ],
 )
 def test_a_city_named_by_its_name_in_another_language(places, text, language, city):
