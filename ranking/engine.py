@@ -106,41 +106,30 @@ class SearchEngine:
 
     # --- scoring -------------------------------------------------------------------------------
 
-    def _vector(self, name: str, text: str) -> np.ndarray:
-        """One encoder's vector of the text as the encoder gives it, shape (1, dim) (cached)."""
-        key = (name, text)
+    def _embed(self, name: str, q: query.Query) -> np.ndarray:
+        """One encoder's query vector, shape (1, dim) (cached)."""
+        key = (name, q.text)
         cached = self._embeddings.get(key)
         if cached is None:
-            cached = self.encoders[name].encode_queries([text])
+            cached = self.encoders[name].encode_queries([q.text])
+            if name == MULTILINGUAL:
+                cached = toward_english(cached, q.language, self._language_means)
             self._embeddings.put(key, cached)
         return cached
 
-    def _start_vectors(self, text: str) -> "dict[str, Future[np.ndarray]]":
-        """The vectors of the encoders that read every query, started before the query is parsed: an encoder
-        computes with the GIL released, so typo correction, the language guess and the place matcher run on the
-        other core meanwhile instead of before it (a foreign query's p50 27.4 -> 25.4 ms here, profiled)."""
-        return {n: self._pool.submit(self._vector, n, text) for n in self._scorers if self._reads_every_query(n)}
-
-    def _query_vectors(
-        self, q: query.Query, foreign: bool, started: "dict[str, Future[np.ndarray]]"
-    ) -> dict[str, np.ndarray]:
-        """The (1, dim) query vector of every encoder that reads the query, e5's moved toward English."""
+    def _query_vectors(self, q: query.Query, foreign: bool) -> dict[str, np.ndarray]:
+        """The (1, dim) query vector of every encoder that reads the query."""
         names = [n for n in self._scorers if self._reads(n, q, foreign)]
-        futures = {n: started.get(n) or self._pool.submit(self._vector, n, q.text) for n in names}
-        vectors = {n: future.result() for n, future in futures.items()}
-        if MULTILINGUAL in vectors:
-            vectors[MULTILINGUAL] = toward_english(vectors[MULTILINGUAL], q.language, self._language_means)
-        return vectors
-
-    def _reads_every_query(self, name: str) -> bool:
-        return name != MONOLINGUAL or MULTILINGUAL not in self._scorers
+        return dict(zip(names, self._pool.map(lambda n: self._embed(n, q), names), strict=True))
 
     def _reads(self, name: str, q: query.Query, foreign: bool) -> bool:
         """MiniLM reads only pasted English text when e5 is there. For a typed English query e5 alone tied both
         encoders on the dev half (nDCG@10 0.811 against 0.810; test 0.789 against 0.774) and saves the second
         core for the word bridge and concurrent searches. Pasted text gains from both (0.719 against e5's
         0.675)."""
-        return self._reads_every_query(name) or (not foreign and q.pasted)
+        if name != MONOLINGUAL or MULTILINGUAL not in self._scorers:
+            return True
+        return not foreign and q.pasted
 
     def _foreign(self, q: query.Query) -> bool:
         """Written in another language, and a multilingual encoder is there to read it: then the English-only
@@ -182,20 +171,17 @@ class SearchEngine:
         if not text.strip():
             return self._browse(allowed)
         cfg = self.config
-        embedded = query.embeddable(text, self._splitter)
-        started = self._start_vectors(embedded) if mode != "keyword" else {}
         corrected, corrections = self._typos.correct(text)
-        q = query.parse(text, embedded, corrected, self._english)
+        q = query.parse(text, corrected, self._english, self._splitter)
         foreign = self._foreign(q)
         notice = None
         vectors: dict[str, np.ndarray] = {}
         bridging = None
         if mode == "hybrid" and foreign and self._bridge is not None:
             bridging = self._pool.submit(self._bridge.english, text, q.language or "")
-        places = self._places.named(text, q.language) if mode != "keyword" else np.zeros(self._n, dtype=np.float32)
         if mode != "keyword":
             try:
-                vectors = self._query_vectors(q, foreign, started)
+                vectors = self._query_vectors(q, foreign)
             except Exception as err:  # an encoder failing must not take search down
                 notice = f"semantic search unavailable ({type(err).__name__}); showing keyword results only"
                 mode = "keyword"
@@ -212,7 +198,7 @@ class SearchEngine:
         if mode == "keyword":
             scores, close, best_rows = best_of_query, strong_keyword, self._first_rows
         else:
-            topics = self._topic_signal.scores(vectors)
+            topics, places = self._topic_signal.scores(vectors), self._places.named(text, q.language)
             scores = self._fuse(dense, topics, places, bm25 if keyword_used else None)
             close = (semantic_close | (strong_keyword if mode == "hybrid" else False)) & met
             best_rows = dense[self._snippet_encoder(dense)][1]

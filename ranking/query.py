@@ -44,6 +44,5 @@ def embeddable(text: str, tokenizer: Any) -> str:
     return text if len(offsets) <= EMBED_TOKENS else text[: offsets[EMBED_TOKENS - 1][1]]
 
 
-def parse(text: str, embedded: str, keyword_text: str, english: Container[str]) -> Query:
-    """`embedded` is embeddable(text), taken first so that the encoders can start on it before the rest."""
-    return Query(embedded, keyword_text, guess_language(text, english), is_pasted(text))
+def parse(text: str, keyword_text: str, english: Container[str], tokenizer: Any) -> Query:
+    return Query(embeddable(text, tokenizer), keyword_text, guess_language(text, english), is_pasted(text))

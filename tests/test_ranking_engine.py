@@ -1,7 +1,5 @@
 """What the engine feeds each signal: the encoders read what the user typed; another language is e5's alone."""
 
-import threading
-
 import numpy as np
 import pytest
 from conftest import ids_of
@@ -86,30 +84,6 @@ def test_a_failing_bridge_leaves_the_foreign_query_to_e5(engine_and_encoders, mo
     page = engine.search(text)
     assert page.language == "fr" and page.total > 0 and page.notice is None
     assert engine._pool_for(text, "hybrid", Filters()).query_stems == frozenset()
-
-
-def test_e5_starts_on_the_query_while_typos_are_corrected(engine_and_encoders, monkeypatch):
-    """The encoder computes with the GIL released, so the query's other steps run beside it, not before it."""
-    engine, recording = engine_and_encoders
-    e5, started = recording["e5"], threading.Event()
-    encode = e5.encode_queries
-
-    def encode_and_signal(texts: list[str]) -> np.ndarray:
-        started.set()
-        return encode(texts)
-
-    correct, e5_was_running = engine._typos.correct, []
-
-    def correct_once_e5_runs(text: str):
-        e5_was_running.append(started.wait(timeout=2))
-        return correct(text)
-
-    monkeypatch.setattr(e5, "encode_queries", encode_and_signal)
-    monkeypatch.setattr(engine._typos, "correct", correct_once_e5_runs)
-    page = engine.search("intercultral mediaton")
-    assert e5_was_running == [True] and e5.seen == ["intercultral mediaton"]
-    assert page.corrections == [("intercultral", "intercultural"), ("mediaton", "mediation")] and page.total > 0
-    assert engine.search("mediation", mode="keyword").total > 0 and e5.seen == ["intercultral mediaton"]
 
 
 PASTED = (
