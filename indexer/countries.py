@@ -95,8 +95,7 @@ def _locales() -> tuple[str, ...]:
     return tuple(sorted(d.name for d in Path(pycountry.LOCALES_DIR).iterdir() if d.is_dir()))
 
 
-@functools.cache
-def everyday_name(code: str, language: str) -> str | None:
+def _everyday_name(code: str, language: str) -> str | None:
     """The name people use for the country in `language`, from the Unicode CLDR tables that Babel ships:
     ISO's translations are formal and miss some ("Storbritannien" in Swedish, "Russland" in German, where ISO
     gives "Förenade kungariket" and "Russische Föderation"). None where CLDR has no such language or country."""
@@ -114,5 +113,5 @@ def translated_names(code: str, language: str) -> frozenset[str]:
     if not sources or not language.isalpha():
         return frozenset()
     locales = [loc for loc in _locales() if loc.split("_")[0] == language]
-    names = {_translations(loc).gettext(s) for loc in locales for s in sources} | {everyday_name(code, language)}
+    names = {_translations(loc).gettext(s) for loc in locales for s in sources} | {_everyday_name(code, language)}
     return frozenset(n for n in names if n and "," not in n) - sources

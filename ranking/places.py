@@ -141,8 +141,9 @@ class PlaceMatcher:
                 if name := words(city, strip_accents=True):
                     rows_of_city.setdefault(name, []).append(row)
                 for other in {o for code in practice.all_country_codes for o in spelled[(city, code)]}:
+                    common = _is_common_word(other)
                     for name in {words(other, strip_accents=True), _transliterated(other)}:
-                        if not _is_common_word(other):
+                        if not common:
                             rows_of_city.setdefault(name, []).append(row)
                         elif len(name) == 1:
                             rows_if_capital.setdefault(name, []).append(row)
